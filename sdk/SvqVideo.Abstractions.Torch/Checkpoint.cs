@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Torch;
+
+/// <summary>
+/// SvqVideo's checkpoint format: one safetensors file whose tensors are the model's
+/// <c>state_dict()</c> (keys as the reference implementation names them) plus optional extra
+/// groups under a prefix (e.g. <c>optim.</c>), and whose <c>__metadata__</c> holds the
+/// <see cref="CheckpointManifest"/> as JSON under the key <c>svqvideo.manifest</c>. Written
+/// atomically; loading parses data only, never code.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>Metadata key of the manifest.</summary>
+    public const string ManifestKey = "svqvideo.manifest";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Writes a checkpoint atomically (temporary file, then rename).</summary>
+    public static void Save(string path, CheckpointManifest manifest, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var meta = new Dictionary<string, string> { [ManifestKey] = JsonSerializer.Serialize(manifest, Json), ["format"] = manifest.Format };
+        SafeTensors.Write(path, tensors, meta);
+    }
+
+    /// <summary>Reads only the manifest.</summary>
+    /// <exception cref="InvalidDataException">The file is not an SvqVideo checkpoint (the message says why).</exception>
+    public static CheckpointManifest ReadManifest(string path) => ParseManifest(SafeTensors.ReadMetadata(path), path);
+
+    /// <summary>Reads the manifest and every tensor (onto the CPU). The caller owns the tensors.</summary>
+    /// <exception cref="InvalidDataException">The file is not an SvqVideo checkpoint or is corrupt.</exception>
+    public static (CheckpointManifest Manifest, Dictionary<string, Tensor> Tensors) Load(string path)
+    {
+        var (tensors, meta) = SafeTensors.Read(path);
+        try
+        {
+            return (ParseManifest(meta, path), tensors);
+        }
+        catch
+        {
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Serialises a manifest to JSON (the same text the file stores).</summary>
+    public static string ToJson(CheckpointManifest manifest) => JsonSerializer.Serialize(manifest, Json);
+
+    private static CheckpointManifest ParseManifest(IReadOnlyDictionary<string, string> meta, string path)
+    {
+        if (!meta.TryGetValue(ManifestKey, out var json))
+        {
+            throw new InvalidDataException($"{path}: not an SvqVideo checkpoint (no manifest; import PyTorch checkpoints with 'svqvideo import')");
+        }
+
+        CheckpointManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<CheckpointManifest>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: checkpoint manifest is not valid JSON ({e.Message})", e);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidDataException($"{path}: checkpoint manifest is empty");
+        }
+
+        if (manifest.Format != CheckpointManifest.CurrentFormat)
+        {
+            throw new InvalidDataException($"{path}: unknown checkpoint format '{manifest.Format}' (this build reads {CheckpointManifest.CurrentFormat})");
+        }
+
+        return manifest;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state dict by exact key,
+    /// ignoring keys that start with one of <paramref name="ignorePrefixes"/>.
+    /// Parameters keep their requires_grad flags.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A key is missing or unexpected, or a shape differs; the message names the first such key.</exception>
+    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, params string[] ignorePrefixes)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var state = module.state_dict();
+        var relevant = tensors.Where(kv => !ignorePrefixes.Any(p => kv.Key.StartsWith(p, StringComparison.Ordinal)))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var key in state.Keys)
+        {
+            if (!relevant.ContainsKey(key))
+            {
+                throw new InvalidDataException($"missing key '{key}' in the checkpoint (expected shape [{string.Join(",", state[key].shape)}])");
+            }
+        }
+
+        foreach (var (key, value) in relevant)
+        {
+            if (!state.TryGetValue(key, out var target))
+            {
+                throw new InvalidDataException($"unexpected key '{key}' in the checkpoint (the model has no such tensor)");
+            }
+
+            if (!target.shape.SequenceEqual(value.shape))
+            {
+                throw new InvalidDataException($"shape mismatch for '{key}': checkpoint [{string.Join(",", value.shape)}], model [{string.Join(",", target.shape)}]");
+            }
+        }
+
+        using var _ = no_grad();
+        foreach (var (key, value) in relevant)
+        {
+            var target = state[key];
+            target.copy_(value.to(target.dtype));
+        }
+    }
+}

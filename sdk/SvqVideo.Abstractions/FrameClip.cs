@@ -1,0 +1,106 @@
+namespace SvqVideo;
+
+/// <summary>
+/// A clip of video frames: float32 values in [0, 1], laid out contiguously as T×C×H×W
+/// (frame, channel, row, column; row-major). Channel order is the producer's (the SDK's readers
+/// give RGB for colour video). The object is immutable after construction, so it is safe to share
+/// between threads; <see cref="Data"/> returns a read-only view, never a copy.
+/// </summary>
+public sealed class FrameClip
+{
+    private readonly float[] _data;
+
+    /// <summary>Wraps <paramref name="data"/> (not copied; do not modify it afterwards) as a T×C×H×W clip.</summary>
+    /// <exception cref="ArgumentException">A dimension is not positive or the length is not T·C·H·W.</exception>
+    public FrameClip(float[] data, int frames, int channels, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (frames <= 0 || channels <= 0 || height <= 0 || width <= 0)
+        {
+            throw new ArgumentException($"clip dimensions must be positive, got {frames}x{channels}x{height}x{width}");
+        }
+
+        long expected = (long)frames * channels * height * width;
+        if (data.LongLength != expected)
+        {
+            throw new ArgumentException($"clip data has {data.LongLength} values but {frames}x{channels}x{height}x{width} needs {expected}", nameof(data));
+        }
+
+        _data = data;
+        Frames = frames;
+        Channels = channels;
+        Height = height;
+        Width = width;
+    }
+
+    /// <summary>Number of frames T.</summary>
+    public int Frames { get; }
+
+    /// <summary>Number of channels C (1 for grayscale, 3 for colour).</summary>
+    public int Channels { get; }
+
+    /// <summary>Frame height H in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Frame width W in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Values per frame, C·H·W.</summary>
+    public int FrameLength => Channels * Height * Width;
+
+    /// <summary>All values, T×C×H×W, row-major.</summary>
+    public ReadOnlyMemory<float> Data => _data;
+
+    /// <summary>The values of frame <paramref name="index"/> (C×H×W).</summary>
+    public ReadOnlySpan<float> Frame(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Frames);
+        return _data.AsSpan(index * FrameLength, FrameLength);
+    }
+
+    /// <summary>A new clip holding frames [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) (copied).</summary>
+    public FrameClip Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Frames);
+        return new FrameClip(_data.AsSpan(start * FrameLength, count * FrameLength).ToArray(), count, Channels, Height, Width);
+    }
+
+    /// <summary>Concatenates clips of equal frame shape along time (copied).</summary>
+    /// <exception cref="ArgumentException">The clips differ in channels, height or width, or none is given.</exception>
+    public static FrameClip Concat(params FrameClip[] clips)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        if (clips.Length == 0)
+        {
+            throw new ArgumentException("at least one clip is needed", nameof(clips));
+        }
+
+        var first = clips[0];
+        int frames = 0;
+        foreach (var c in clips)
+        {
+            if (c.Channels != first.Channels || c.Height != first.Height || c.Width != first.Width)
+            {
+                throw new ArgumentException($"cannot concatenate a {c.Channels}x{c.Height}x{c.Width} clip with a {first.Channels}x{first.Height}x{first.Width} one", nameof(clips));
+            }
+
+            frames += c.Frames;
+        }
+
+        var data = new float[(long)frames * first.FrameLength];
+        long offset = 0;
+        foreach (var c in clips)
+        {
+            c._data.CopyTo(data, offset);
+            offset += c._data.LongLength;
+        }
+
+        return new FrameClip(data, frames, first.Channels, first.Height, first.Width);
+    }
+
+    /// <summary>The shape as text, e.g. <c>10x1x64x64</c>.</summary>
+    public override string ToString() => $"{Frames}x{Channels}x{Height}x{Width}";
+}

@@ -1,0 +1,11 @@
+namespace SvqVideo;
+
+/// <summary>How a host asks a plugin factory for a predictor. Null members mean "default".</summary>
+public sealed class PredictorCreateOptions
+{
+    /// <summary>Path of a checkpoint (SvqVideo format) holding the model's weights and configuration.</summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Compute device: <c>auto</c> (default: CUDA when available, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
+    public string? Device { get; set; }
+}
