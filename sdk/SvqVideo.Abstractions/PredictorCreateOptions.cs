@@ -8,4 +8,10 @@ public sealed class PredictorCreateOptions
 
     /// <summary>Compute device: <c>auto</c> (default: CUDA when available, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
     public string? Device { get; set; }
+
+    /// <summary>
+    /// Services the host offers the plugin (for example the registry of quantizer plugins, so a
+    /// model plugin can rebuild the quantizer a checkpoint names). Null when the host offers none.
+    /// </summary>
+    public IServiceProvider? Services { get; set; }
 }
