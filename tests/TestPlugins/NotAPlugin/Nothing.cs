@@ -1,0 +1,7 @@
+namespace SvqVideo.TestPlugins.NotAPlugin;
+
+/// <summary>Nothing a host could use.</summary>
+public static class Nothing
+{
+    public static int Answer => 42;
+}
