@@ -67,20 +67,17 @@ ensure_glibcxx() {
     log "libstdc++ lacks GLIBCXX_3.4.32 (needed by TorchSharp); installing libstdc++6 from Debian 13 (trixie)"
     local state=/var/lib/svqvideo-setup
     as_root mkdir -p "$state/lists/partial"
-    local srcfile="$state/trixie.sources"
-    as_root tee "$srcfile" >/dev/null <<'SRC'
+    # A private apt configuration: only Debian 13's main archive, its own lists folder. The machine's
+    # sources.list(.d) and package lists are not touched.
+    as_root mkdir -p "$state/sources.list.d"
+    as_root tee "$state/sources.list.d/trixie.sources" >/dev/null <<'SRC'
 Types: deb
 URIs: http://deb.debian.org/debian
 Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-    local opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=/dev/null"
-                -o "Dir::Etc::sourcelist=$srcfile" -o "Dir::State::Lists=$state/lists")
-    # Deb822 sources must end in .sources; point SourceParts at a folder holding only our file.
-    as_root mkdir -p "$state/sources.list.d"
-    as_root cp "$srcfile" "$state/sources.list.d/trixie.sources"
-    opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$state/sources.list.d"
+    local opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$state/sources.list.d"
           -o "Dir::State::Lists=$state/lists")
     as_root apt-get "${opts[@]}" update -qq >/dev/null
     as_root env DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" install -y -qq --no-install-recommends libstdc++6 >/dev/null
@@ -106,8 +103,6 @@ if [ "$MODE" = "--system" ]; then exit 0; fi
 
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-log "restoring and building (Release)"
-dotnet build SvqVideo.sln -c Release -nologo -v q -clp:ErrorsOnly
-log "publishing plugins into ./plugins-bin"
-"$ROOT/scripts/publish-plugins.sh" >/dev/null
+log "restoring and building the solution (Release; plugins are laid out in artifacts/plugins/)"
+dotnet build SvqVideo.sln -c Release -nologo -v q -clp:ErrorsOnly -p:TorchBackend="${TORCH_BACKEND:-cpu}"
 log "ready"

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Spectre.Console;
+using SvqVideo.Hosting;
+using SvqVideo.Torch;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Cli;
+
+/// <summary>What a command needs from the global options, created once per invocation.</summary>
+internal sealed class CommandContext : IDisposable
+{
+    private PluginCatalog? _catalog;
+
+    public CommandContext(ParseResult parse, TextWriter stdout, TextWriter stderr)
+    {
+        Parse = parse;
+        Stdout = stdout;
+        Stderr = stderr;
+        Json = parse.GetValue(GlobalOptions.Json);
+        Verbose = parse.GetValue(GlobalOptions.Verbose);
+        Seed = parse.GetValue(GlobalOptions.Seed);
+        Threads = parse.GetValue(GlobalOptions.Threads);
+        DeviceName = parse.GetValue(GlobalOptions.Device) ?? "auto";
+        PluginOption = parse.GetValue(GlobalOptions.Plugins);
+
+        // Progress, tables for humans and logs go to stderr; stdout carries results (and only JSON with --json).
+        Ui = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
+        Out = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+    }
+
+    public ParseResult Parse { get; }
+
+    public TextWriter Stdout { get; }
+
+    public TextWriter Stderr { get; }
+
+    public bool Json { get; }
+
+    public bool Verbose { get; }
+
+    public int Seed { get; }
+
+    public int Threads { get; }
+
+    public string DeviceName { get; }
+
+    public string? PluginOption { get; }
+
+    public IAnsiConsole Ui { get; }
+
+    public IAnsiConsole Out { get; }
+
+    /// <summary>Loads libtorch (with a clear error when it cannot), applies --threads and --seed, resolves --device.</summary>
+    public Device InitTorch()
+    {
+        NativeRuntime.EnsureTorch();
+        if (Threads > 0)
+        {
+            set_num_threads(Threads);
+        }
+
+        manual_seed(Seed);
+        return TorchDevices.Resolve(DeviceName);
+    }
+
+    public PluginCatalog Catalog(bool strict = false)
+    {
+        if (_catalog is null)
+        {
+            NativeRuntime.EnsureTorch();
+            _catalog = PluginCatalog.Load(PluginFolder.Resolve(PluginOption), new PluginCatalogOptions { Strict = strict });
+        }
+
+        return _catalog;
+    }
+
+    public void Dispose() => _catalog?.Dispose();
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace SvqVideo.Cli;
+
+/// <summary>The commands beyond <c>plugins</c>, in the order --help lists them.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> Extra()
+    {
+        yield break;
+    }
+}

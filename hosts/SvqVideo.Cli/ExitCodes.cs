@@ -1,0 +1,14 @@
+namespace SvqVideo.Cli;
+
+/// <summary>The documented process exit codes (README "Exit codes").</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int BadInput = 3;
+    public const int Plugin = 4;
+    public const int NativeRuntime = 5;
+    public const int Output = 6;
+    public const int Cancelled = 130;
+}

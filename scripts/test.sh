@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The project's test command: set up the machine (idempotent), build, run the default test suite.
+#   scripts/test.sh              default suite (excludes tests marked Category=Slow)
+#   scripts/test.sh --all        every test, slow ones included
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+mkdir -p "$ROOT/artifacts"
+"$ROOT/scripts/setup.sh"
+FILTER="Category!=Slow"
+[ "${1:-}" = "--all" ] && FILTER=""
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+args=(test SvqVideo.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal")
+[ -n "$FILTER" ] && args+=(--filter "$FILTER")
+set +e
+dotnet "${args[@]}" 2>&1 | tee "$ROOT/artifacts/test-output.log"
+rc=${PIPESTATUS[0]}
+set -e
+# One summary line in the plain "N passed, N failed" form, summed over the test projects.
+python3 - "$ROOT/artifacts/test-output.log" <<'PY' || true
+import re, sys
+p = f = s = 0
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+)", line)
+    if m:
+        f += int(m.group(1)); p += int(m.group(2)); s += int(m.group(3))
+print(f"tests: {p} passed, {f} failed, {s} skipped")
+PY
+exit "$rc"
