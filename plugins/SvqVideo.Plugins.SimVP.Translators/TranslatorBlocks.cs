@@ -20,6 +20,17 @@ public static class TranslatorBlocks
     public static nn.Module<Tensor, Tensor> Create(string modelType, int inChannels, int outChannels, double mlpRatio, double drop, double dropPath, (int Height, int Width) inputResolution, int layerIndex)
     {
         ArgumentNullException.ThrowIfNull(modelType);
-        throw new ArgumentException($"unknown translator model_type '{modelType}' (known: {string.Join(", ", Names)})");
+        BlockArguments.RequirePositive(inChannels, "inChannels");
+        BlockArguments.RequirePositive(outChannels, "outChannels");
+        if (layerIndex < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layerIndex), layerIndex, "layerIndex must be 0 or more");
+        }
+
+        return modelType.Trim().ToLowerInvariant() switch
+        {
+            "gsta" => new GASubBlock(inChannels, kernelSize: 21, mlpRatio, drop, dropPath),
+            _ => throw new ArgumentException($"unknown translator model_type '{modelType}' (known: {string.Join(", ", Names)})", nameof(modelType)),
+        };
     }
 }

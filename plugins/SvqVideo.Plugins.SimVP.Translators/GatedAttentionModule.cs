@@ -1,0 +1,34 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP.Translators;
+
+/// <summary>
+/// gSTA's large-kernel gated unit (OpenSTL <c>AttentionModule</c>): depthwise (2d−1)×(2d−1) <c>conv0</c>,
+/// depthwise dilated dd_k×dd_k <c>conv_spatial</c> with dd_k = K//d + ((K//d) % 2 − 1), then
+/// <c>conv1</c> 1×1 C → 2C split into f and g; the output is sigmoid(g) ⊙ f. d = 3.
+/// </summary>
+internal sealed class GatedAttentionModule : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv0;
+    private readonly Conv2d conv_spatial;
+    private readonly Conv2d conv1;
+
+    public GatedAttentionModule(long dim, int kernelSize, int dilation = 3)
+        : base("AttentionModule")
+    {
+        var (dk, dp, ddk, ddp) = LargeKernelGeometry.Of(kernelSize, dilation);
+        conv0 = nn.Conv2d(dim, dim, dk, padding: dp, groups: dim);
+        conv_spatial = nn.Conv2d(dim, dim, ddk, padding: ddp, dilation: dilation, groups: dim);
+        conv1 = nn.Conv2d(dim, 2 * dim, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var fg = conv1.forward(conv_spatial.forward(conv0.forward(input)));
+        var parts = fg.chunk(2, 1);
+        return scope.MoveToOuter(sigmoid(parts[1]) * parts[0]);
+    }
+}

@@ -1,0 +1,28 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP.Translators;
+
+/// <summary>
+/// One inception branch (OpenSTL <c>GroupConv2d</c> with act_norm): grouped k×k conv (padding k//2, bias)
+/// → GroupNorm(groups, C_out) → LeakyReLU(0.2). Keys <c>conv.*</c>, <c>norm.*</c>.
+/// </summary>
+internal sealed class GroupConv2d : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv;
+    private readonly GroupNorm norm;
+
+    public GroupConv2d(long inChannels, long outChannels, int kernelSize, long groups)
+        : base(nameof(GroupConv2d))
+    {
+        conv = nn.Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2, groups: groups);
+        norm = nn.GroupNorm(groups, outChannels);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(nn.functional.leaky_relu(norm.forward(conv.forward(input)), 0.2));
+    }
+}

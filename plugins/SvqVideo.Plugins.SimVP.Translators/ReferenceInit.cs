@@ -1,0 +1,55 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP.Translators;
+
+/// <summary>
+/// The weight initialisations OpenSTL's blocks apply in their constructors (<c>_init_weights</c>), so a
+/// model trained from scratch starts from the same distributions as the reference. Modules not
+/// touched keep TorchSharp's defaults, which are PyTorch's.
+/// </summary>
+internal static class ReferenceInit
+{
+    /// <summary>Every Conv2d under <paramref name="root"/>: weight ~ N(0, 2/fan_out), fan_out = k·k·out/groups; bias 0.</summary>
+    public static void ConvFanOut(nn.Module root)
+    {
+        using var noGrad = no_grad();
+        foreach (var conv in root.modules().OfType<Conv2d>())
+        {
+            long fanOut = conv.kernel_size.Aggregate(1L, (a, k) => a * k) * conv.out_channels / conv.groups;
+            nn.init.normal_(conv.weight, 0, Math.Sqrt(2.0 / fanOut));
+            if (conv.bias is { } bias)
+            {
+                nn.init.zeros_(bias);
+            }
+        }
+    }
+
+    /// <summary>Every Conv2d under <paramref name="root"/>: weight ~ truncated N(0, 0.02²) on [−2, 2]; bias 0.</summary>
+    public static void ConvTruncNormal(nn.Module root)
+    {
+        using var noGrad = no_grad();
+        foreach (var conv in root.modules().OfType<Conv2d>())
+        {
+            nn.init.trunc_normal_(conv.weight, 0, 0.02);
+            if (conv.bias is { } bias)
+            {
+                nn.init.zeros_(bias);
+            }
+        }
+    }
+
+    /// <summary>Every Linear under <paramref name="root"/>: weight ~ truncated N(0, 0.02²) on [−2, 2]; bias 0.</summary>
+    public static void LinearTruncNormal(nn.Module root)
+    {
+        using var noGrad = no_grad();
+        foreach (var linear in root.modules().OfType<Linear>())
+        {
+            nn.init.trunc_normal_(linear.weight, 0, 0.02);
+            if (linear.bias is { } bias)
+            {
+                nn.init.zeros_(bias);
+            }
+        }
+    }
+}
