@@ -1,0 +1,106 @@
+using SvqVideo.Torch;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.Svq;
+
+/// <summary>
+/// The official SVQ module: tokens x (C) → regression weights w = MLP(x) (N) → output w·M with the
+/// codebook M (N × C). No residual, no normalisation, no auxiliary loss.
+/// <para>
+/// Fast path (default where exact): after the hidden activation the module is affine, so
+/// out = f(x)·(W₂ᵀM) + b₂ᵀM with the (h × C) product W₂ᵀM formed once per call; the tokens × N
+/// weight tensor is never built. Autograd through that product gives the same gradients as the
+/// explicit path. With <c>out_relu</c> the weights are not affine and the explicit path is used.
+/// </para>
+/// </summary>
+internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics
+{
+    // Field names are the reference state-dict keys.
+    private readonly Parameter codebook;
+    private readonly MLPProjection proj_regression_weight;
+
+    public SvqQuantizer(QuantizerOptions options)
+        : this(options, SvqSettings.From(options))
+    {
+    }
+
+    private SvqQuantizer(QuantizerOptions options, SvqSettings settings)
+        : base("SVQ", options)
+    {
+        Settings = settings;
+        codebook = new Parameter(CodebookInitializer.Create(settings.Init, settings.CodebookSize, settings.Dimension), requires_grad: !settings.Frozen);
+        proj_regression_weight = new MLPProjection(settings.Dimension, settings.CodebookSize, settings.Hidden, settings.Nonlinear, settings.HiddenRelu, settings.OutputRelu);
+        RegisterComponents();
+    }
+
+    public SvqSettings Settings { get; }
+
+    /// <summary>The codebook M (N, C).</summary>
+    public Parameter Codebook => codebook;
+
+    /// <summary>Quantizes latents (N, C, H, W).</summary>
+    public override QuantizerOutput forward(Tensor latents)
+    {
+        using var scope = NewDisposeScope();
+        long n = latents.shape[0], c = latents.shape[1], h = latents.shape[2], w = latents.shape[3];
+        var tokens = latents.permute(0, 2, 3, 1).reshape(-1, c);
+        var outTokens = Settings.UsesFastPath ? ForwardFactored(tokens) : ForwardExplicit(tokens).Output;
+        var quantized = outTokens.reshape(n, h, w, c).permute(0, 3, 1, 2);
+        var aux = zeros(Array.Empty<long>(), dtype: latents.dtype, device: latents.device);
+        return new QuantizerOutput(quantized.MoveToOuterDisposeScope(), aux.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Token-level forward on (…, C): the factored product (never builds the … × N weights).</summary>
+    /// <exception cref="InvalidOperationException">The configuration is not affine after the hidden layer (out_relu).</exception>
+    internal Tensor ForwardFactored(Tensor tokens)
+    {
+        if (!proj_regression_weight.IsAffineAfterFeatures)
+        {
+            throw new InvalidOperationException("svq: the factored path is not exact with out_relu=true; use the explicit path");
+        }
+
+        using var scope = NewDisposeScope();
+        var last = proj_regression_weight.Last;
+        var features = proj_regression_weight.Features(tokens);
+        var weightTimesCodebook = last.weight!.t().matmul(codebook);
+        var result = features.matmul(weightTimesCodebook);
+        if (last.bias is not null)
+        {
+            result = result + last.bias.matmul(codebook);
+        }
+
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Token-level forward on (…, C) in the reference order: weights (…, N), then weights·M.</summary>
+    internal (Tensor Output, Tensor Weights) ForwardExplicit(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var weights = proj_regression_weight.forward(tokens);
+        var output = weights.matmul(codebook);
+        return (output.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Codebook usage on up to <c>diagnostic_tokens</c> evenly spaced tokens of <paramref name="latents"/>:
+    /// <c>perplexity_theta2</c>, <c>perplexity_theta3</c>, <c>used_codes_theta2</c>, <c>used_codes_theta3</c>
+    /// and <c>kurtosis</c> (see <see cref="CodebookUsage"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Diagnose(Tensor latents)
+    {
+        ValidateLatents(latents);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var tokens = latents.permute(0, 2, 3, 1).reshape(-1, latents.shape[1]);
+        long count = tokens.shape[0];
+        if (count > Settings.DiagnosticTokens)
+        {
+            var rows = linspace(0, count - 1, Settings.DiagnosticTokens, device: tokens.device).round().to(ScalarType.Int64);
+            tokens = tokens.index_select(0, rows);
+        }
+
+        var weights = ForwardExplicit(tokens).Weights;
+        return CodebookUsage.Measure(weights);
+    }
+}
