@@ -52,8 +52,8 @@ public sealed class GASubBlock : nn.Module<Tensor, Tensor>
         drop_path = new DropPath(dropPath);
         norm2 = nn.BatchNorm2d(dim);
         mlp = new MixMlp(dim, BlockArguments.HiddenWidth(dim, mlpRatio), drop);
-        layer_scale_1 = nn.Parameter(full(dim, initValue));
-        layer_scale_2 = nn.Parameter(full(dim, initValue));
+        layer_scale_1 = ReferenceInit.Filled([dim], initValue);
+        layer_scale_2 = ReferenceInit.Filled([dim], initValue);
         RegisterComponents();
         if (initAttention)
         {

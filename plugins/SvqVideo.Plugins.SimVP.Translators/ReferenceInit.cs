@@ -52,4 +52,7 @@ internal static class ReferenceInit
             }
         }
     }
+
+    /// <summary>A trainable tensor of <paramref name="shape"/> filled with <paramref name="value"/> in the default float dtype (layer scales, sigmas).</summary>
+    public static Parameter Filled(long[] shape, double value) => nn.Parameter(full(shape, value, dtype: get_default_dtype()));
 }

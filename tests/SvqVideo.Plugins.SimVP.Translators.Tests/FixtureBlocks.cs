@@ -21,7 +21,28 @@ internal static class FixtureBlocks
                 c.DoubleOr(0, "drop"), c.DoubleOr(0, "drop_path"), c.DoubleOr(1e-2, "init_value")),
             "simvp_ginception_st" => new GInceptionST(
                 c.Int("C_in"), c.Int("C_hid"), c.Int("C_out"), c.Ints("incep_ker"), c.IntOr(8, "groups")),
+            "simvp_convmixer_subblock" => new ConvMixerSubBlock(c.Int("dim"), c.IntOr(9, "kernel_size")),
+            "simvp_poolformer_subblock" => new PoolFormerSubBlock(
+                c.Int("dim"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0, "drop"), c.DoubleOr(0.1, "drop_path")),
+            "simvp_van_subblock" => VanSubBlock.Create(
+                c.Int("dim"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0, "drop"), c.DoubleOr(0, "drop_path"), c.DoubleOr(1e-2, "init_value")),
+            "simvp_tau_subblock" => TauSubBlock.Create(
+                c.Int("dim"), c.IntOr(21, "kernel_size"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0, "drop"), c.DoubleOr(0.1, "drop_path"), c.DoubleOr(1e-2, "init_value")),
+            "simvp_hornet_subblock" => new HorNetSubBlock(
+                c.Int("dim"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0.1, "drop_path"), c.DoubleOr(1e-6, "init_value")),
+            "simvp_moga_subblock" => new MogaSubBlock(
+                c.Int("embed_dims"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0, "drop_rate"), c.DoubleOr(0, "drop_path_rate"),
+                c.DoubleOr(1e-5, "init_value"), c.IntsOr([1, 2, 3], "attn_dw_dilation"), c.IntsOr([1, 3, 4], "attn_channel_split")),
+            "simvp_uniformer_subblock" => UniformerSubBlock.Create(
+                c.Int("embed_dims"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0, "drop"), c.DoubleOr(0, "drop_path"),
+                c.DoubleOr(1e-6, "init_value"), c.StringOr("Conv", "block_type")),
+            "simvp_convnext_subblock" => new ConvNeXtSubBlock(c.Int("dim"), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0.1, "drop_path")),
+            "simvp_mlp_subblock" => new MlpMixerSubBlock(
+                c.Int("dim"), Resolution(c.Ints("input_resolution")), c.DoubleOr(4.0, "mlp_ratio"), c.DoubleOr(0, "drop"), c.DoubleOr(0.1, "drop_path")),
             _ => throw new InvalidDataException($"{fx.Name}: no builder for kind '{fx.Kind}'"),
         };
     }
+
+    private static (int Height, int Width) Resolution(int[] hw) =>
+        hw.Length == 2 ? (hw[0], hw[1]) : throw new InvalidDataException($"input_resolution must be [h, w], got [{string.Join(", ", hw)}]");
 }

@@ -15,6 +15,10 @@ internal sealed class FixtureConfig(JsonElement config, string fixtureName)
 
     public string String(params string[] keys) => Find(keys).GetString() ?? throw new InvalidDataException($"{fixtureName}: config '{keys[0]}' is null");
 
+    public string StringOr(string fallback, params string[] keys) => TryFind(keys, out var e) ? e.GetString() ?? fallback : fallback;
+
+    public int[] IntsOr(int[] fallback, params string[] keys) => TryFind(keys, out var e) ? [.. e.EnumerateArray().Select(x => x.GetInt32())] : fallback;
+
     public int[] Ints(params string[] keys) => [.. Find(keys).EnumerateArray().Select(e => e.GetInt32())];
 
     private JsonElement Find(string[] keys) =>

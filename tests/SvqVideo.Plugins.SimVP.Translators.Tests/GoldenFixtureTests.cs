@@ -1,4 +1,5 @@
 using TorchSharp;
+using Xunit.Abstractions;
 using SvqVideo.Testing;
 using SvqVideo.Torch;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 /// Every block-level golden fixture (gSTA's GASubBlock, gInception_ST and each MetaFormer sub-block)
 /// is rebuilt from its config, loaded strictly and compared at its own tolerance, on every device.
 /// </summary>
-public sealed class GoldenFixtureTests
+public sealed class GoldenFixtureTests(ITestOutputHelper output)
 {
     public static TheoryData<string, string> BlockFixtures()
     {
@@ -46,10 +47,11 @@ public sealed class GoldenFixtureTests
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
         Assert.Single(fx.Inputs);
-        var output = block.forward(fx[fx.Inputs[0]].to(device));
+        var actual = block.forward(fx[fx.Inputs[0]].to(device));
         foreach (var name in fx.Outputs)
         {
-            TensorAssert.Close(fx[name], output, fx.Atol, fx.Rtol, $"{fx.Name}/{name} on {deviceName}");
+            output.WriteLine($"{fx.Name}/{name} on {deviceName}: max |diff| {TensorAssert.MaxAbsDiff(fx[name], actual):g3} (atol {fx.Atol:g3}, rtol {fx.Rtol:g3})");
+            TensorAssert.Close(fx[name], actual, fx.Atol, fx.Rtol, $"{fx.Name}/{name} on {deviceName}");
         }
     }
 }

@@ -1,0 +1,50 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP.Translators;
+
+/// <summary>
+/// The <c>hornet</c> translator block (OpenSTL <c>HorNetSubBlock</c> over HorNet's <c>HorBlock</c>, order 4):
+/// <c>x = x + DropPath(gamma1 · gnconv(norm1 x))</c> with norm1 a channels-first LayerNorm (eps 1e-6);
+/// then, channels-last, <c>x = x + DropPath(gamma2 · pwconv2(GELU(pwconv1(norm2 x))))</c> with norm2 a
+/// LayerNorm over C (eps 1e-6) and pwconv1/2 Linear layers. C must be divisible by 8.
+/// </summary>
+internal sealed class HorNetSubBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly ChannelLayerNorm norm1;
+    private readonly RecursiveGatedConv gnconv;
+    private readonly LayerNorm norm2;
+    private readonly Linear pwconv1;
+    private readonly Linear pwconv2;
+    private readonly Parameter gamma1;
+    private readonly Parameter gamma2;
+    private readonly DropPath drop_path;
+
+    public HorNetSubBlock(int dim, double mlpRatio = 4.0, double dropPath = 0.1, double initValue = 1e-6, int order = 4)
+        : base(nameof(HorNetSubBlock))
+    {
+        BlockArguments.RequirePositive(dim, "dim");
+        BlockArguments.RequireMlpRatio(mlpRatio);
+        long hidden = BlockArguments.HiddenWidth(dim, mlpRatio);
+        norm1 = new ChannelLayerNorm(dim, 1e-6);
+        gnconv = new RecursiveGatedConv(dim, order);
+        norm2 = nn.LayerNorm(dim, 1e-6);
+        pwconv1 = nn.Linear(dim, hidden);
+        pwconv2 = nn.Linear(hidden, dim);
+        gamma1 = ReferenceInit.Filled([dim], initValue);
+        gamma2 = ReferenceInit.Filled([dim], initValue);
+        drop_path = new DropPath(dropPath);
+        RegisterComponents();
+        ReferenceInit.LinearTruncNormal(this);
+        ReferenceInit.ConvFanOut(this);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input + drop_path.forward(gamma1.view(-1, 1, 1) * gnconv.forward(norm1.forward(input)));
+        var t = x.permute(0, 2, 3, 1);
+        t = gamma2 * pwconv2.forward(nn.functional.gelu(pwconv1.forward(norm2.forward(t))));
+        return scope.MoveToOuter(x + drop_path.forward(t.permute(0, 3, 1, 2)));
+    }
+}

@@ -1,0 +1,48 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP.Translators;
+
+/// <summary>
+/// UniFormer's convolutional block (<c>CBlock</c>, the <c>uniformer</c> translator's 'Conv' type):
+/// <c>x = x + pos_embed(x)</c> (depthwise 3×3), <c>x = x + DropPath(conv2(attn(conv1(BN1 x))))</c> (1×1,
+/// depthwise 5×5, 1×1), <c>x = x + DropPath(CMlp(BN2 x))</c>. No layer scales.
+/// </summary>
+internal sealed class UniformerConvBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d pos_embed;
+    private readonly BatchNorm2d norm1;
+    private readonly Conv2d conv1;
+    private readonly Conv2d conv2;
+    private readonly Conv2d attn;
+    private readonly DropPath drop_path;
+    private readonly BatchNorm2d norm2;
+    private readonly ConvMlp mlp;
+
+    public UniformerConvBlock(int dim, double mlpRatio = 4.0, double drop = 0.0, double dropPath = 0.0)
+        : base("CBlock")
+    {
+        BlockArguments.RequirePositive(dim, "dim");
+        BlockArguments.RequireMlpRatio(mlpRatio);
+        BlockArguments.RequireRate(drop, "drop");
+        pos_embed = nn.Conv2d(dim, dim, 3, padding: 1, groups: dim);
+        norm1 = nn.BatchNorm2d(dim);
+        conv1 = nn.Conv2d(dim, dim, 1);
+        conv2 = nn.Conv2d(dim, dim, 1);
+        attn = nn.Conv2d(dim, dim, 5, padding: 2, groups: dim);
+        drop_path = new DropPath(dropPath);
+        norm2 = nn.BatchNorm2d(dim);
+        mlp = new ConvMlp(dim, BlockArguments.HiddenWidth(dim, mlpRatio), drop);
+        RegisterComponents();
+        ReferenceInit.ConvFanOut(this);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input + pos_embed.forward(input);
+        x = x + drop_path.forward(conv2.forward(attn.forward(conv1.forward(norm1.forward(x)))));
+        x = x + drop_path.forward(mlp.forward(norm2.forward(x)));
+        return scope.MoveToOuter(x);
+    }
+}
