@@ -1,0 +1,106 @@
+using SvqVideo.Datasets;
+using SvqVideo.Torch;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Training;
+
+/// <summary>
+/// Runs a forecaster over a dataset in inference mode and hands every batch's inputs, targets and
+/// predictions to a callback (metrics are the caller's business). Batches come in dataset order.
+/// Synchronous; tensors stay on the callback's thread.
+/// </summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Evaluates <paramref name="model"/> (in eval mode under <c>inference_mode</c>, on the device its parameters are on;
+    /// its training flag is restored afterwards) with <see cref="IForecastModel.Forecast"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset's clip shape does not match the model's configuration.</exception>
+    public static void Run(IForecastModel model, IClipDataset dataset, EvaluationOptions? options, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(onBatch);
+        CheckShape(model.Config, dataset);
+        var device = model.Module.parameters().FirstOrDefault()?.device ?? CPU;
+        bool wasTraining = model.Module.training;
+        model.Module.eval();
+        try
+        {
+            Walk(dataset, options ?? new EvaluationOptions(), device, (x, horizon) => model.Forecast(x, horizon), onBatch, cancellationToken);
+        }
+        finally
+        {
+            model.Module.train(wasTraining);
+        }
+    }
+
+    /// <summary>Evaluates the copy-last-frame forecast (every future frame equals the last context frame), the baseline every model must beat.</summary>
+    public static void RunCopyLastFrame(IClipDataset dataset, EvaluationOptions? options, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(onBatch);
+        var opts = options ?? new EvaluationOptions();
+        Walk(dataset, opts, TorchDevices.Resolve(opts.Device), CopyLastFrame, onBatch, cancellationToken);
+    }
+
+    /// <summary>The copy-last-frame forecast of <paramref name="context"/> (B, T, C, H, W) for <paramref name="horizon"/> frames.</summary>
+    public static Tensor CopyLastFrame(Tensor context, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var shape = context.shape.ToArray();
+        shape[1] = horizon;
+        return context.narrow(1, context.shape[1] - 1, 1).expand(shape).contiguous();
+    }
+
+    internal static void CheckShape(ModelConfig config, IClipDataset dataset)
+    {
+        if (config.FramesIn != dataset.FramesIn || config.Channels != dataset.Channels || config.Height != dataset.Height || config.Width != dataset.Width)
+        {
+            throw new ArgumentException(
+                $"dataset {dataset.Name} has clips of {dataset.FramesIn} context frames of {dataset.Channels}×{dataset.Height}×{dataset.Width}, " +
+                $"but the model expects {config.FramesIn} frames of {config.Channels}×{config.Height}×{config.Width}; build the model for this dataset's shape");
+        }
+    }
+
+    /// <summary>Splits a batch array into context and target tensors on the CPU.</summary>
+    internal static (Tensor Inputs, Tensor Targets) ToTensors(float[] data, int clips, IClipDataset dataset)
+    {
+        var all = tensor(data, [clips, dataset.FramesIn + dataset.FramesOut, dataset.Channels, dataset.Height, dataset.Width]);
+        return (all.narrow(1, 0, dataset.FramesIn), all.narrow(1, dataset.FramesIn, dataset.FramesOut));
+    }
+
+    private static void Walk(IClipDataset dataset, EvaluationOptions options, Device device, Func<Tensor, int, Tensor> predict, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken)
+    {
+        if (options.BatchSize < 1)
+        {
+            throw new ArgumentException($"evaluation batch size must be positive, got {options.BatchSize}", nameof(options));
+        }
+
+        int horizon = options.Horizon ?? dataset.FramesOut;
+        if (horizon < 1 || horizon > dataset.FramesOut)
+        {
+            throw new ArgumentException($"evaluation horizon must be in 1..{dataset.FramesOut} (the dataset's target frames), got {horizon}", nameof(options));
+        }
+
+        int clips = options.MaxClips > 0 ? Math.Min(options.MaxClips, dataset.Count) : dataset.Count;
+        using var reader = new ClipBatchReader(dataset, Enumerable.Range(0, clips).ToArray(), options.BatchSize, dropLast: false);
+        int first = 0;
+        foreach (var (data, count) in reader.Batches())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using (var scope = NewDisposeScope())
+            using (inference_mode())
+            {
+                var (x, y) = ToTensors(data, count, dataset);
+                reader.Recycle(data);
+                x = x.to(device);
+                y = y.narrow(1, 0, horizon).to(device);
+                var prediction = predict(x, horizon);
+                onBatch(new EvaluationBatch(first, x, y, prediction));
+            }
+
+            first += count;
+        }
+    }
+}

@@ -1,0 +1,639 @@
+using System.Diagnostics;
+using SvqVideo.Datasets;
+using SvqVideo.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Training;
+
+/// <summary>
+/// Trains an <see cref="IForecastModel"/> on an <see cref="IClipDataset"/> according to
+/// <see cref="TrainingOptions"/>: moves the model to the device, then builds the optimizer; one
+/// dispose scope per step; validation loss and the copy-last-frame baseline in eval mode; early
+/// stopping that really stops; <c>best.safetensors</c> / <c>last.safetensors</c> written atomically
+/// with the optimizer state, the RNG states and the training state, so that
+/// <see cref="Train"/> with <c>resume: true</c> continues exactly where the last checkpoint was.
+/// <para>
+/// Checkpoints are written after every epoch and, when the run stops early (time budget or
+/// cancellation), at the step where it stopped. A process killed at any moment therefore loses
+/// at most the epoch in progress. On the CPU with the same thread count a resumed run reproduces
+/// the uninterrupted run's weights and losses exactly.
+/// </para>
+/// Not thread-safe: call <see cref="Train"/> from one thread (TorchSharp's dispose scopes and grad
+/// mode are per thread). The caller keeps ownership of the model and the datasets.
+/// </summary>
+public sealed class Trainer
+{
+    /// <summary>File name of the lowest-validation-loss checkpoint.</summary>
+    public const string BestFileName = "best.safetensors";
+
+    /// <summary>File name of the most recent checkpoint (what a resume starts from).</summary>
+    public const string LastFileName = "last.safetensors";
+
+    /// <summary>File name of the JSON-lines log.</summary>
+    public const string LogFileName = "train.jsonl";
+
+    /// <summary>Checkpoint tensor holding the optimizer state (TorchSharp's binary optimizer format, as bytes).</summary>
+    public const string OptimizerKey = "optim.state";
+
+    /// <summary>Checkpoint tensor holding torch's CPU generator state.</summary>
+    public const string TorchRngKey = "rng.torch";
+
+    /// <summary>Checkpoint tensor holding the noise-injection generator state.</summary>
+    public const string NoiseRngKey = "rng.noise";
+
+    private readonly IForecastModel _model;
+    private readonly IClipDataset _train;
+    private readonly IClipDataset? _validation;
+
+    /// <summary>Prepares a run; nothing is computed or written until <see cref="Train"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid, or a dataset's clip shape does not match the model (the message says which).</exception>
+    public Trainer(IForecastModel model, IClipDataset train, IClipDataset? validation, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Evaluation.CheckShape(model.Config, train);
+        if (validation is not null)
+        {
+            Evaluation.CheckShape(model.Config, validation);
+            if (validation.FramesOut != train.FramesOut)
+            {
+                throw new ArgumentException($"validation set {validation.Name} has {validation.FramesOut} target frames but the training set {train.Name} has {train.FramesOut}; use the same horizon");
+            }
+        }
+
+        if (train.Count < options.BatchSize)
+        {
+            throw new ArgumentException($"training set {train.Name} has {train.Count} clips, fewer than batch_size {options.BatchSize}; lower the batch size");
+        }
+
+        _model = model;
+        _train = train;
+        _validation = validation;
+        Options = options;
+    }
+
+    /// <summary>The run's options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>Training steps per epoch (full batches of the training set, capped by <see cref="TrainingOptions.MaxStepsPerEpoch"/>).</summary>
+    public int StepsPerEpoch
+    {
+        get
+        {
+            int full = _train.Count / Options.BatchSize;
+            return Options.MaxStepsPerEpoch > 0 ? Math.Min(full, Options.MaxStepsPerEpoch) : full;
+        }
+    }
+
+    /// <summary>
+    /// Seeds torch's global generators (CPU and CUDA) with <paramref name="seed"/>. Call it before
+    /// building the model so that the initial weights are reproducible too.
+    /// </summary>
+    public static void SeedTorch(long seed)
+    {
+        manual_seed(seed);
+        if (cuda.is_available())
+        {
+            cuda.manual_seed_all(seed);
+        }
+    }
+
+    /// <summary>
+    /// Runs (or, with <paramref name="resume"/>, continues) training until every epoch has run, early
+    /// stopping triggers, the wall-time budget is spent or <paramref name="cancellationToken"/> is
+    /// cancelled; the last two save a resumable checkpoint at the current step and return normally.
+    /// </summary>
+    /// <param name="resume">Continue from <c>last.safetensors</c> in the checkpoint folder (model, optimizer, schedule position, epoch, RNG, history).</param>
+    /// <param name="progress">Receives step and epoch events synchronously on this thread; may be null.</param>
+    /// <param name="cancellationToken">Stops the run at the next step boundary.</param>
+    /// <exception cref="ArgumentException">Resume was asked without a checkpoint folder, or the checkpoint's options or model differ from this run's (the message names them).</exception>
+    /// <exception cref="FileNotFoundException">Resume was asked but there is no <c>last.safetensors</c>.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable.</exception>
+    public TrainingResult Train(bool resume = false, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var options = Options;
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+
+        var device = TorchDevices.Resolve(options.Device);
+        _model.Module.to(device);
+        var parameters = _model.Module.parameters().Where(p => p.requires_grad).ToList();
+        if (parameters.Count == 0)
+        {
+            throw new ArgumentException("the model has no trainable parameters (every parameter has requires_grad = false)");
+        }
+
+        int stepsPerEpoch = StepsPerEpoch;
+        var schedule = LearningRateSchedule.Create(options, stepsPerEpoch);
+        string? folder = options.CheckpointDirectory is null ? null : Path.GetFullPath(options.CheckpointDirectory);
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+            RemoveAbandonedTemporaryFiles(folder);
+        }
+
+        using var optimizer = CreateOptimizer(parameters, options);
+        using var noise = new Generator(0, CPU);
+        TrainingState state;
+        if (resume)
+        {
+            if (folder is null)
+            {
+                throw new ArgumentException("cannot resume: no checkpoint folder is set (training option checkpoint_directory)");
+            }
+
+            state = Restore(Path.Combine(folder, LastFileName), optimizer, noise, stepsPerEpoch, schedule);
+            if (device.type == DeviceType.CUDA)
+            {
+                // libtorch's CUDA generator state cannot be saved from TorchSharp: reseed it from the position instead.
+                cuda.manual_seed_all(Mix(options.Seed, state.GlobalStep));
+            }
+        }
+        else
+        {
+            SeedTorch(options.Seed);
+            noise.manual_seed(Mix(options.Seed, 0x6E6F697365));
+            state = new TrainingState
+            {
+                Options = options,
+                Seed = options.Seed,
+                StepsPerEpoch = stepsPerEpoch,
+                ScheduleKind = options.Schedule.ToString().ToLowerInvariant(),
+                ScheduleTotalSteps = schedule.TotalSteps,
+            };
+        }
+
+        state.Sessions.Add(new TrainingSession
+        {
+            StartedUtc = DateTimeOffset.UtcNow,
+            StartEpoch = state.NextEpoch + 1,
+            StartStepInEpoch = state.StepInEpoch,
+            Device = device.ToString(),
+            Threads = get_num_threads(),
+            SdkVersion = SdkVersion.Current.ToString(),
+            TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString(),
+        });
+
+        var run = new Run(this, options, device, optimizer, parameters, schedule, noise, folder, progress, clock);
+        return run.Execute(state, cancellationToken);
+    }
+
+    private TrainingState Restore(string path, OptimizerHelper optimizer, Generator noise, int stepsPerEpoch, LearningRateSchedule schedule)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"cannot resume: {path} does not exist (start the run without resume)", path);
+        }
+
+        var (manifest, tensors) = Checkpoint.Load(path);
+        try
+        {
+            if (manifest.Training is null)
+            {
+                throw new InvalidDataException($"{path}: a model-only checkpoint has no training state to resume from");
+            }
+
+            var state = TrainingState.FromJson(manifest.Training, path);
+            var differences = Options.DifferencesForResume(state.Options);
+            if (differences.Count > 0)
+            {
+                throw new ArgumentException($"cannot resume from {path}: training options differ from the checkpoint's ({string.Join(", ", differences)}); only max_wall_time, threads, device and checkpoint_directory may change");
+            }
+
+            if (!manifest.Model.Equals(_model.Config))
+            {
+                throw new ArgumentException($"cannot resume from {path}: the model configuration differs from the checkpoint's; rebuild the model from the checkpoint manifest");
+            }
+
+            if (state.StepsPerEpoch != stepsPerEpoch || state.ScheduleTotalSteps != schedule.TotalSteps)
+            {
+                throw new ArgumentException($"cannot resume from {path}: it was trained with {state.StepsPerEpoch} steps per epoch, this run has {stepsPerEpoch} (the training set changed)");
+            }
+
+            foreach (var key in new[] { OptimizerKey, TorchRngKey, NoiseRngKey })
+            {
+                if (!tensors.ContainsKey(key))
+                {
+                    throw new InvalidDataException($"{path}: the checkpoint has no '{key}' tensor, so the run cannot be resumed exactly");
+                }
+            }
+
+            Checkpoint.LoadInto(_model.Module, tensors, "optim.", "rng.");
+            using (var reader = new BinaryReader(new MemoryStream(tensors[OptimizerKey].bytes.ToArray())))
+            {
+                optimizer.load_state_dict(reader);
+            }
+
+            set_rng_state(tensors[TorchRngKey]);
+            noise.set_state(tensors[NoiseRngKey]);
+            return state;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static OptimizerHelper CreateOptimizer(List<Parameter> parameters, TrainingOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.AdamW => new AdamW(parameters, options.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay),
+        _ => new Adam(parameters, options.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay),
+    };
+
+    /// <summary>Deletes temporary files left by a process killed while writing a checkpoint or the log.</summary>
+    private static void RemoveAbandonedTemporaryFiles(string folder)
+    {
+        foreach (var name in new[] { BestFileName, LastFileName, LogFileName })
+        {
+            string pattern = $".{Path.GetFileNameWithoutExtension(name)}.*.tmp{Path.GetExtension(name)}";
+            foreach (var file in Directory.EnumerateFiles(folder, pattern))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>A 64-bit mix of two values (SplitMix64 finaliser), for derived seeds.</summary>
+    internal static long Mix(long a, long b)
+    {
+        ulong z = unchecked((ulong)a * 0x9E3779B97F4A7C15UL + (ulong)b + 0x632BE59BD9B4E019UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (long)((z ^ (z >> 31)) >> 1);
+    }
+
+    /// <summary>The order clips are read in during <paramref name="epoch"/>: a seeded shuffle, the same on every machine.</summary>
+    internal static int[] EpochOrder(long seed, int epoch, int count)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(unchecked((int)Mix(seed, epoch))).Shuffle(order);
+        return order;
+    }
+
+    /// <summary>The mutable part of one invocation.</summary>
+    private sealed class Run(Trainer trainer, TrainingOptions options, Device device, OptimizerHelper optimizer, List<Parameter> parameters,
+        LearningRateSchedule schedule, Generator noise, string? folder, IProgress<TrainingProgress>? progress, Stopwatch clock)
+    {
+        private readonly IForecastModel _model = trainer._model;
+        private long _stepsThisSession;
+        private double _stepSecondsThisSession;
+
+        public TrainingResult Execute(TrainingState state, CancellationToken cancellationToken)
+        {
+            StopReason? stop = state.Finished && state.StopReason == nameof(StopReason.EarlyStopped) ? StopReason.EarlyStopped : null;
+            while (stop is null && state.NextEpoch < options.Epochs)
+            {
+                var epochClock = Stopwatch.StartNew();
+                (state, stop) = TrainEpoch(state, cancellationToken);
+                bool epochDone = stop is null;
+                if (stop == StopReason.Cancelled || (!epochDone && state.PartialSteps == 0))
+                {
+                    Save(state, LastFileName);
+                    break;
+                }
+
+                state = CloseEpoch(state, partial: !epochDone, epochClock.Elapsed.TotalSeconds);
+                if (epochDone && state.NextEpoch == options.Epochs)
+                {
+                    state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
+                }
+                else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
+                    && state.NextEpoch - best >= options.EarlyStoppingPatience)
+                {
+                    stop = StopReason.EarlyStopped;
+                    state = state with { Finished = true, StopReason = nameof(StopReason.EarlyStopped) };
+                }
+
+                Save(state, LastFileName);
+            }
+
+            stop ??= StopReason.Completed;
+
+            return new TrainingResult
+            {
+                Reason = stop.Value,
+                EpochsCompleted = state.NextEpoch,
+                Steps = state.GlobalStep,
+                BestValidationLoss = state.BestValidationLoss,
+                BestEpoch = state.BestEpoch,
+                BaselineLoss = state.BaselineLoss,
+                History = state.History,
+                BestCheckpoint = folder is not null && state.BestEpoch is not null ? Path.Combine(folder, BestFileName) : null,
+                LastCheckpoint = folder is null ? null : Path.Combine(folder, LastFileName),
+                Elapsed = clock.Elapsed,
+            };
+        }
+
+        private (TrainingState State, StopReason? Stop) TrainEpoch(TrainingState state, CancellationToken cancellationToken)
+        {
+            int epoch = state.NextEpoch;
+            var order = EpochOrder(options.Seed, epoch, trainer._train.Count);
+            int stepsPerEpoch = schedule.StepsPerEpoch;
+            double lossSum = state.PartialLossSum;
+            int steps = state.PartialSteps;
+            double seconds = state.PartialSeconds;
+            var metricSums = new Dictionary<string, double>(state.PartialMetricSums, StringComparer.Ordinal);
+            long globalStep = state.GlobalStep;
+            StopReason? stop = null;
+            _model.Module.train();
+            using (var reader = new ClipBatchReader(trainer._train, order, options.BatchSize, dropLast: true, firstBatch: state.StepInEpoch, maxBatches: stepsPerEpoch))
+            {
+                foreach (var (data, clips) in reader.Batches())
+                {
+                    stop = cancellationToken.IsCancellationRequested ? StopReason.Cancelled
+                        : options.MaxWallTime is TimeSpan budget && clock.Elapsed >= budget ? StopReason.TimeBudget
+                        : null;
+                    if (stop is not null)
+                    {
+                        break;
+                    }
+
+                    var stepClock = Stopwatch.StartNew();
+                    double lr = schedule.LearningRate(globalStep);
+                    SetLearningRate(lr, schedule.Beta1(globalStep));
+                    double loss = Step(data, clips, metricSums);
+                    reader.Recycle(data);
+                    double stepSeconds = stepClock.Elapsed.TotalSeconds;
+                    seconds += stepSeconds;
+                    _stepSecondsThisSession += stepSeconds;
+                    _stepsThisSession++;
+                    lossSum += loss;
+                    steps++;
+                    globalStep++;
+                    double perStep = _stepSecondsThisSession / _stepsThisSession;
+                    var eta = TimeSpan.FromSeconds(perStep * (schedule.TotalSteps - globalStep));
+                    if (options.MaxWallTime is TimeSpan limit && limit - clock.Elapsed < eta)
+                    {
+                        eta = limit > clock.Elapsed ? limit - clock.Elapsed : TimeSpan.Zero;
+                    }
+
+                    progress?.Report(new StepProgress
+                    {
+                        Epoch = epoch + 1,
+                        Epochs = options.Epochs,
+                        Step = steps,
+                        StepsPerEpoch = stepsPerEpoch,
+                        GlobalStep = globalStep,
+                        TotalSteps = schedule.TotalSteps,
+                        Loss = loss,
+                        LearningRate = lr,
+                        SequencesPerSecond = options.BatchSize / perStep,
+                        Eta = eta,
+                    });
+                }
+            }
+
+            bool done = stop is null;
+            var next = state with
+            {
+                NextEpoch = done ? epoch + 1 : epoch,
+                StepInEpoch = done ? 0 : steps,
+                GlobalStep = globalStep,
+                PartialLossSum = lossSum,
+                PartialSteps = steps,
+                PartialSeconds = seconds,
+                PartialMetricSums = metricSums,
+                ElapsedSeconds = state.ElapsedSeconds + (seconds - state.PartialSeconds),
+            };
+            return (next, stop);
+        }
+
+        private double Step(float[] data, int clips, Dictionary<string, double> metricSums)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = Evaluation.ToTensors(data, clips, trainer._train);
+            if (options.NoiseFraction > 0)
+            {
+                x = NoiseInjection.Apply(x, options.NoiseFraction, noise);
+            }
+
+            x = x.to(device);
+            y = y.to(device);
+            var (prediction, aux, metrics) = Predict(x, (int)y.shape[1]);
+            var loss = ForecastLoss(prediction, y).add(aux);
+            optimizer.zero_grad();
+            loss.backward();
+            if (options.GradientClipNorm > 0)
+            {
+                nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
+            }
+
+            optimizer.step();
+            foreach (var (name, value) in metrics)
+            {
+                metricSums[name] = metricSums.GetValueOrDefault(name) + value;
+            }
+
+            return loss.item<float>();
+        }
+
+        /// <summary>
+        /// One forward pass, truncated to the horizon, or an autoregressive rollout (predictions fed
+        /// back as context) when the horizon is longer than a pass; the auxiliary losses of the passes are summed.
+        /// </summary>
+        private (Tensor Prediction, Tensor Aux, Dictionary<string, double> Metrics) Predict(Tensor context, int horizon)
+        {
+            int framesIn = (int)context.shape[1];
+            var pieces = new List<Tensor>();
+            var aux = zeros([], device: context.device);
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            int produced = 0;
+            int passes = 0;
+            while (produced < horizon)
+            {
+                var output = _model.Forward(context);
+                passes++;
+                aux = aux.add(output.AuxLoss);
+                if (output.Quantizer is not null)
+                {
+                    foreach (var (name, value) in output.Quantizer.Metrics)
+                    {
+                        metrics[name] = metrics.GetValueOrDefault(name) + value.item<float>();
+                    }
+                }
+
+                var p = output.Prediction;
+                int take = (int)Math.Min(p.shape[1], horizon - produced);
+                pieces.Add(p.narrow(1, 0, take));
+                produced += take;
+                if (produced < horizon)
+                {
+                    var joined = cat([context, p], 1);
+                    context = joined.narrow(1, joined.shape[1] - framesIn, framesIn);
+                }
+            }
+
+            foreach (var name in metrics.Keys.ToList())
+            {
+                metrics[name] /= passes;
+            }
+
+            return (pieces.Count == 1 ? pieces[0] : cat(pieces, 1), aux, metrics);
+        }
+
+        private Tensor ForecastLoss(Tensor prediction, Tensor target) => options.Loss == LossKind.L2
+            ? nn.functional.mse_loss(prediction, target)
+            : nn.functional.l1_loss(prediction, target);
+
+        private void SetLearningRate(double lr, double? beta1)
+        {
+            // Set per parameter group: the optimizer-level Betas property changes only the defaults for groups added later.
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = lr;
+                if (beta1 is double b && group is optim.IBetas betas)
+                {
+                    betas.Betas = (b, betas.Betas.Item2);
+                }
+            }
+        }
+
+        private TrainingState CloseEpoch(TrainingState state, bool partial, double wallSeconds)
+        {
+            int epoch = partial ? state.NextEpoch : state.NextEpoch - 1;
+            double? validation = null;
+            double? baseline = state.BaselineLoss;
+            bool validate = trainer._validation is not null
+                && (partial || (epoch + 1) % options.ValidateEvery == 0 || epoch + 1 == options.Epochs);
+            if (validate)
+            {
+                (validation, baseline) = Validate(baseline);
+            }
+
+            bool isBest = validation is double v && (state.BestValidationLoss is not double b || v < b);
+            double? bestLoss = isBest ? validation : state.BestValidationLoss;
+            int? bestEpoch = isBest ? epoch + 1 : state.BestEpoch;
+            var metrics = state.PartialMetricSums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, state.PartialSteps), StringComparer.Ordinal);
+            var summary = new EpochSummary
+            {
+                Epoch = epoch + 1,
+                Epochs = options.Epochs,
+                Steps = state.PartialSteps,
+                GlobalStep = state.GlobalStep,
+                TrainLoss = state.PartialLossSum / Math.Max(1, state.PartialSteps),
+                ValidationLoss = validation,
+                BaselineLoss = validation is null ? null : baseline,
+                BestValidationLoss = bestLoss,
+                IsBest = isBest,
+                LearningRate = schedule.LearningRate(Math.Max(0, state.GlobalStep - 1)),
+                Metrics = metrics,
+                Perplexity = metrics.FirstOrDefault(kv => kv.Key.StartsWith("perplexity", StringComparison.Ordinal)) is { Key: not null } p ? p.Value : null,
+                EpochSeconds = wallSeconds,
+                ElapsedSeconds = state.ElapsedSeconds,
+                SequencesPerSecond = state.PartialSeconds > 0 ? state.PartialSteps * options.BatchSize / state.PartialSeconds : 0,
+                Partial = partial,
+            };
+            var history = new List<EpochSummary>(state.History) { summary };
+            var next = state with
+            {
+                History = history,
+                BestValidationLoss = bestLoss,
+                BestEpoch = bestEpoch,
+                BaselineLoss = baseline,
+            };
+            if (!partial)
+            {
+                next = next with { PartialLossSum = 0, PartialSteps = 0, PartialSeconds = 0, PartialMetricSums = [] };
+            }
+
+            if (isBest)
+            {
+                Save(next, BestFileName);
+            }
+
+            progress?.Report(summary);
+            return next;
+        }
+
+        private (double Loss, double Baseline) Validate(double? knownBaseline)
+        {
+            var data = trainer._validation!;
+            bool wasTraining = _model.Module.training;
+            _model.Module.eval();
+            double sum = 0;
+            double baselineSum = 0;
+            int clips = options.MaxValidationClips > 0 ? Math.Min(options.MaxValidationClips, data.Count) : data.Count;
+            try
+            {
+                using var reader = new ClipBatchReader(data, Enumerable.Range(0, clips).ToArray(), options.BatchSize, dropLast: false);
+                foreach (var (batch, count) in reader.Batches())
+                {
+                    using var scope = NewDisposeScope();
+                    using var _ = inference_mode();
+                    var (x, y) = Evaluation.ToTensors(batch, count, data);
+                    reader.Recycle(batch);
+                    x = x.to(device);
+                    y = y.to(device);
+                    var (prediction, _, _) = Predict(x, (int)y.shape[1]);
+                    sum += ForecastLoss(prediction, y).item<float>() * count;
+                    if (knownBaseline is null)
+                    {
+                        baselineSum += ForecastLoss(Evaluation.CopyLastFrame(x, (int)y.shape[1]), y).item<float>() * count;
+                    }
+                }
+            }
+            finally
+            {
+                _model.Module.train(wasTraining);
+            }
+
+            return (sum / clips, knownBaseline ?? baselineSum / clips);
+        }
+
+        private void Save(TrainingState state, string fileName)
+        {
+            if (folder is null)
+            {
+                return;
+            }
+
+            using (var scope = NewDisposeScope())
+            {
+                var tensors = new List<KeyValuePair<string, Tensor>>(_model.Module.state_dict());
+                byte[] optimizerBytes;
+                using (var stream = new MemoryStream())
+                {
+                    using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+                    {
+                        optimizer.save_state_dict(writer);
+                    }
+
+                    optimizerBytes = stream.ToArray();
+                }
+
+                tensors.Add(new(OptimizerKey, tensor(optimizerBytes, dtype: ScalarType.Byte)));
+                tensors.Add(new(TorchRngKey, get_rng_state()));
+                tensors.Add(new(NoiseRngKey, noise.get_state()));
+                var manifest = new CheckpointManifest
+                {
+                    Model = _model.Config,
+                    Quantizer = _model.Quantizer?.Options,
+                    ChannelOrder = _model.Config.Channels == 1 ? "gray" : "RGB",
+                    Training = state.ToJson(),
+                };
+                Checkpoint.Save(Path.Combine(folder, fileName), manifest, tensors);
+            }
+
+            if (fileName == LastFileName)
+            {
+                TrainingLog.Write(Path.Combine(folder, LogFileName), state);
+            }
+        }
+    }
+}

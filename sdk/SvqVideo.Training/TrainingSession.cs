@@ -1,0 +1,19 @@
+namespace SvqVideo.Training;
+
+/// <summary>One invocation of the trainer within a run (the first, or a resume), as logged.</summary>
+internal sealed record TrainingSession
+{
+    public DateTimeOffset StartedUtc { get; init; }
+
+    public int StartEpoch { get; init; }
+
+    public int StartStepInEpoch { get; init; }
+
+    public string Device { get; init; } = "";
+
+    public int Threads { get; init; }
+
+    public string SdkVersion { get; init; } = "";
+
+    public string? TorchSharpVersion { get; init; }
+}

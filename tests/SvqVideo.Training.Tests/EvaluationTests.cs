@@ -1,0 +1,63 @@
+using SvqVideo.Training.Tests.StandIns;
+
+namespace SvqVideo.Training.Tests;
+
+public class EvaluationTests
+{
+    [Fact]
+    public void EveryClipIsEvaluatedOnceInDatasetOrderIncludingAnIncompleteLastBatch()
+    {
+        using var model = Runs.NewModel(5);
+        var data = new MovingSquares(23, framesIn: 4, framesOut: 3);
+        var firsts = new List<int>();
+        var sizes = new List<int>();
+        Evaluation.Run(model, data, new EvaluationOptions { BatchSize = 8 }, batch =>
+        {
+            firsts.Add(batch.FirstClip);
+            sizes.Add(batch.Clips);
+            Assert.Equal([batch.Clips, 4, 1, 16, 16], batch.Inputs.shape);
+            Assert.Equal([batch.Clips, 3, 1, 16, 16], batch.Targets.shape);
+            Assert.Equal(batch.Targets.shape, batch.Predictions.shape);
+        });
+        Assert.Equal([0, 8, 16], firsts);
+        Assert.Equal([8, 8, 7], sizes);
+        Assert.True(model.Module.training, "the model's training flag was not restored");
+    }
+
+    [Fact]
+    public void TargetsAreTheClipsFutureFrames()
+    {
+        var data = new MovingSquares(4);
+        var clip = new float[(data.FramesIn + data.FramesOut) * 16 * 16];
+        data.CopyClip(2, clip);
+        float[]? targets = null;
+        Evaluation.RunCopyLastFrame(data, new EvaluationOptions { BatchSize = 4 }, batch => targets = batch.Targets[2].reshape(-1).data<float>().ToArray());
+        Assert.Equal(clip.AsSpan(data.FramesIn * 16 * 16).ToArray(), targets);
+    }
+
+    [Fact]
+    public void TheCopyLastFrameBaselineRepeatsTheLastContextFrame()
+    {
+        var data = new MovingSquares(10);
+        Evaluation.RunCopyLastFrame(data, new EvaluationOptions { BatchSize = 4, MaxClips = 6 }, batch =>
+        {
+            var last = batch.Inputs.narrow(1, data.FramesIn - 1, 1);
+            for (int t = 0; t < data.FramesOut; t++)
+            {
+                Assert.True(Runs.Same(batch.Predictions.narrow(1, t, 1), last));
+            }
+        });
+    }
+
+    [Fact]
+    public void AShorterHorizonTruncatesTargetsAndPredictions()
+    {
+        using var model = Runs.NewModel(5);
+        var data = new MovingSquares(8);
+        Evaluation.Run(model, data, new EvaluationOptions { Horizon = 2 }, batch =>
+        {
+            Assert.Equal(2, batch.Targets.shape[1]);
+            Assert.Equal(2, batch.Predictions.shape[1]);
+        });
+    }
+}
