@@ -26,7 +26,7 @@ internal static class CodebookUsage
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (int theta in new[] { 2, 3 })
         {
-            var uses = z.gt(theta).to(ScalarType.Float64).sum(0);
+            var uses = z.gt(theta).to(ScalarType.Float64).sum(dim: 0);
             double total = uses.sum().item<double>();
             double perplexity = 0;
             if (total > 0)
