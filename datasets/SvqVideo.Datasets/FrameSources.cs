@@ -1,0 +1,57 @@
+using SvqVideo.Datasets.Video;
+
+namespace SvqVideo.Datasets;
+
+/// <summary>Builds cached frame sources from videos and image sequences.</summary>
+internal static class FrameSources
+{
+    /// <summary>Decodes <paramref name="path"/> once into the cache (frames <paramref name="offset"/>, +step, … in <paramref name="format"/>).</summary>
+    public static CachedFrameSource FromVideo(FrameCache cache, string path, string name, FrameFormat format, int step = 1, int offset = 0, int firstNumber = 0)
+    {
+        var read = new VideoReadOptions
+        {
+            Channels = format.Channels,
+            ChannelOrder = format.ChannelOrder,
+            Height = format.Height,
+            Width = format.Width,
+            Resize = format.Resize,
+            Interpolation = format.Interpolation,
+            FrameStep = step,
+            FrameOffset = offset,
+        };
+        var frames = cache.GetOrAdd([path], $"video step={step} offset={offset}", format, sink =>
+        {
+            using var reader = VideoFrameReader.Open(path, read);
+            var buffer = new byte[format.FrameBytes];
+            while (reader.ReadFrame(buffer))
+            {
+                sink.Add(buffer);
+            }
+        });
+        return new CachedFrameSource(name, frames, firstNumber);
+    }
+
+    /// <summary>Decodes the images <paramref name="files"/> (one frame each, in order) once into the cache.</summary>
+    public static CachedFrameSource FromImages(FrameCache cache, IReadOnlyList<string> files, string name, FrameFormat format, int firstNumber)
+    {
+        var frames = cache.GetOrAdd(files, "images", format, sink =>
+        {
+            var buffer = new byte[format.FrameBytes];
+            foreach (var f in files)
+            {
+                ImageFiles.Decode(f, format, buffer);
+                sink.Add(buffer);
+            }
+        });
+        return new CachedFrameSource(name, frames, firstNumber);
+    }
+
+    /// <summary>Disposes sources built so far when building the dataset fails.</summary>
+    public static void DisposeAll(IEnumerable<IFrameSource> sources)
+    {
+        foreach (var s in sources)
+        {
+            s.Dispose();
+        }
+    }
+}
