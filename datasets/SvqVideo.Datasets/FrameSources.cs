@@ -31,8 +31,8 @@ internal static class FrameSources
         return new CachedFrameSource(name, frames, firstNumber);
     }
 
-    /// <summary>Decodes the images <paramref name="files"/> (one frame each, in order) once into the cache.</summary>
-    public static CachedFrameSource FromImages(FrameCache cache, IReadOnlyList<string> files, string name, FrameFormat format, int firstNumber)
+    /// <summary>Decodes the images <paramref name="files"/> (one frame each, in order, numbered by <paramref name="numbers"/>) once into the cache.</summary>
+    public static CachedFrameSource FromImages(FrameCache cache, IReadOnlyList<string> files, string name, FrameFormat format, int[] numbers)
     {
         var frames = cache.GetOrAdd(files, "images", format, sink =>
         {
@@ -43,7 +43,7 @@ internal static class FrameSources
                 sink.Add(buffer);
             }
         });
-        return new CachedFrameSource(name, frames, firstNumber);
+        return new CachedFrameSource(name, frames, numbers: numbers);
     }
 
     /// <summary>Disposes sources built so far when building the dataset fails.</summary>
