@@ -63,12 +63,16 @@ public static class Evaluation
         }
     }
 
-    /// <summary>Splits a batch array into context and target tensors on the CPU.</summary>
-    internal static (Tensor Inputs, Tensor Targets) ToTensors(float[] data, int clips, IClipDataset dataset)
+    /// <summary>Copies a batch into context and target tensors on the CPU (the batch's buffer may be reused afterwards).</summary>
+    internal static (Tensor Inputs, Tensor Targets) ToTensors(ClipBatch batch, int framesIn)
     {
-        var all = tensor(data, [clips, dataset.FramesIn + dataset.FramesOut, dataset.Channels, dataset.Height, dataset.Width]);
-        return (all.narrow(1, 0, dataset.FramesIn), all.narrow(1, dataset.FramesIn, dataset.FramesOut));
+        var all = tensor(batch.Data, [batch.Size, batch.Frames, batch.Channels, batch.Height, batch.Width]);
+        return (all.narrow(1, 0, framesIn), all.narrow(1, framesIn, batch.Frames - framesIn));
     }
+
+    /// <summary>A loader that reads <paramref name="dataset"/> in order, keeping an incomplete last batch.</summary>
+    internal static ClipBatchLoader InOrder(IClipDataset dataset, int batchSize) =>
+        new(dataset, new ClipBatchLoaderOptions { BatchSize = batchSize, Shuffle = false, DropLast = false });
 
     private static void Walk(IClipDataset dataset, EvaluationOptions options, Device device, Func<Tensor, int, Tensor> predict, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken)
     {
@@ -83,24 +87,20 @@ public static class Evaluation
             throw new ArgumentException($"evaluation horizon must be in 1..{dataset.FramesOut} (the dataset's target frames), got {horizon}", nameof(options));
         }
 
-        int clips = options.MaxClips > 0 ? Math.Min(options.MaxClips, dataset.Count) : dataset.Count;
-        using var reader = new ClipBatchReader(dataset, Enumerable.Range(0, clips).ToArray(), options.BatchSize, dropLast: false);
         int first = 0;
-        foreach (var (data, count) in reader.Batches())
+        foreach (var batch in InOrder(ClipSubset.Of(dataset, options.MaxClips), options.BatchSize).Epoch(0, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            using (batch)
             using (var scope = NewDisposeScope())
             using (inference_mode())
             {
-                var (x, y) = ToTensors(data, count, dataset);
-                reader.Recycle(data);
+                var (x, y) = ToTensors(batch, dataset.FramesIn);
                 x = x.to(device);
                 y = y.narrow(1, 0, horizon).to(device);
                 var prediction = predict(x, horizon);
                 onBatch(new EvaluationBatch(first, x, y, prediction));
+                first += batch.Size;
             }
-
-            first += count;
         }
     }
 }

@@ -278,19 +278,23 @@ public sealed class Trainer
         return (long)((z ^ (z >> 31)) >> 1);
     }
 
-    /// <summary>The order clips are read in during <paramref name="epoch"/>: a seeded shuffle, the same on every machine.</summary>
-    internal static int[] EpochOrder(long seed, int epoch, int count)
-    {
-        var order = Enumerable.Range(0, count).ToArray();
-        new Random(unchecked((int)Mix(seed, epoch))).Shuffle(order);
-        return order;
-    }
-
     /// <summary>The mutable part of one invocation.</summary>
     private sealed class Run(Trainer trainer, TrainingOptions options, Device device, OptimizerHelper optimizer, List<Parameter> parameters,
         LearningRateSchedule schedule, Generator noise, string? folder, IProgress<TrainingProgress>? progress, Stopwatch clock)
     {
         private readonly IForecastModel _model = trainer._model;
+
+        // The clip order of epoch e is a pure function of (seed, e), so a resumed run reads the same batches.
+        private readonly ClipBatchLoader _loader = new(trainer._train, new ClipBatchLoaderOptions
+        {
+            BatchSize = options.BatchSize,
+            Shuffle = true,
+            Seed = options.Seed,
+            DropLast = true,
+        });
+
+        private readonly Lazy<ClipBatchLoader> _validationLoader = new(() =>
+            Evaluation.InOrder(ClipSubset.Of(trainer._validation!, options.MaxValidationClips), options.BatchSize));
         private long _stepsThisSession;
         private double _stepSecondsThisSession;
 
@@ -343,7 +347,6 @@ public sealed class Trainer
         private (TrainingState State, StopReason? Stop) TrainEpoch(TrainingState state, CancellationToken cancellationToken)
         {
             int epoch = state.NextEpoch;
-            var order = EpochOrder(options.Seed, epoch, trainer._train.Count);
             int stepsPerEpoch = schedule.StepsPerEpoch;
             double lossSum = state.PartialLossSum;
             int steps = state.PartialSteps;
@@ -352,10 +355,21 @@ public sealed class Trainer
             long globalStep = state.GlobalStep;
             StopReason? stop = null;
             _model.Module.train();
-            using (var reader = new ClipBatchReader(trainer._train, order, options.BatchSize, dropLast: true, firstBatch: state.StepInEpoch, maxBatches: stepsPerEpoch))
+            // Cancellation is handled here, at step boundaries, so the loader gets no token.
+            foreach (var batch in _loader.Epoch(epoch, CancellationToken.None))
             {
-                foreach (var (data, clips) in reader.Batches())
+                using (batch)
                 {
+                    if (batch.Number < state.StepInEpoch)
+                    {
+                        continue;
+                    }
+
+                    if (batch.Number >= stepsPerEpoch)
+                    {
+                        break;
+                    }
+
                     stop = cancellationToken.IsCancellationRequested ? StopReason.Cancelled
                         : options.MaxWallTime is TimeSpan budget && clock.Elapsed >= budget ? StopReason.TimeBudget
                         : null;
@@ -367,8 +381,7 @@ public sealed class Trainer
                     var stepClock = Stopwatch.StartNew();
                     double lr = schedule.LearningRate(globalStep);
                     SetLearningRate(lr, schedule.Beta1(globalStep));
-                    double loss = Step(data, clips, metricSums);
-                    reader.Recycle(data);
+                    double loss = Step(batch, metricSums);
                     double stepSeconds = stepClock.Elapsed.TotalSeconds;
                     seconds += stepSeconds;
                     _stepSecondsThisSession += stepSeconds;
@@ -414,10 +427,10 @@ public sealed class Trainer
             return (next, stop);
         }
 
-        private double Step(float[] data, int clips, Dictionary<string, double> metricSums)
+        private double Step(ClipBatch batch, Dictionary<string, double> metricSums)
         {
             using var scope = NewDisposeScope();
-            var (x, y) = Evaluation.ToTensors(data, clips, trainer._train);
+            var (x, y) = Evaluation.ToTensors(batch, trainer._train.FramesIn);
             if (options.NoiseFraction > 0)
             {
                 x = NoiseInjection.Apply(x, options.NoiseFraction, noise);
@@ -568,16 +581,16 @@ public sealed class Trainer
             _model.Module.eval();
             double sum = 0;
             double baselineSum = 0;
-            int clips = options.MaxValidationClips > 0 ? Math.Min(options.MaxValidationClips, data.Count) : data.Count;
+            var clips = ClipSubset.Of(data, options.MaxValidationClips);
             try
             {
-                using var reader = new ClipBatchReader(data, Enumerable.Range(0, clips).ToArray(), options.BatchSize, dropLast: false);
-                foreach (var (batch, count) in reader.Batches())
+                foreach (var batch in _validationLoader.Value.Epoch(0))
                 {
+                    using var disposeBatch = batch;
                     using var scope = NewDisposeScope();
                     using var _ = inference_mode();
-                    var (x, y) = Evaluation.ToTensors(batch, count, data);
-                    reader.Recycle(batch);
+                    var (x, y) = Evaluation.ToTensors(batch, data.FramesIn);
+                    int count = batch.Size;
                     x = x.to(device);
                     y = y.to(device);
                     var (prediction, _, _) = Predict(x, (int)y.shape[1]);
@@ -593,7 +606,7 @@ public sealed class Trainer
                 _model.Module.train(wasTraining);
             }
 
-            return (sum / clips, knownBaseline ?? baselineSum / clips);
+            return (sum / clips.Count, knownBaseline ?? baselineSum / clips.Count);
         }
 
         private void Save(TrainingState state, string fileName)

@@ -53,9 +53,9 @@ public class TrainerTests
     [Fact]
     public void TrainingLowersTheValidationLossBelowTheCopyLastFrameBaseline()
     {
-        var options = Runs.Options() with { Epochs = 12, LearningRate = 1e-2, NoiseFraction = 0 };
+        var options = Runs.Options() with { Epochs = 10, LearningRate = 1e-2, NoiseFraction = 0 };
         using var model = Runs.NewModel(5);
-        var result = new Trainer(model, new MovingSquares(256, seed: 1), Runs.ValidationSet(), options).Train();
+        var result = new Trainer(model, new MovingSquares(160, seed: 1), Runs.ValidationSet(), options).Train();
         double first = result.History[0].ValidationLoss!.Value;
         Assert.True(result.BestValidationLoss < first * 0.7, $"best validation loss {result.BestValidationLoss} is not well below the first epoch's {first}");
         Assert.True(result.BestValidationLoss < result.BaselineLoss, $"best validation loss {result.BestValidationLoss} does not beat the copy-last-frame baseline {result.BaselineLoss}");
