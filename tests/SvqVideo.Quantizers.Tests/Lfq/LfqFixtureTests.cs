@@ -1,0 +1,83 @@
+using System.Text.Json;
+using SvqVideo.Plugins.Lfq;
+using SvqVideo.Testing;
+using SvqVideo.Torch;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Quantizers.Tests.Lfq;
+
+/// <summary>LFQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind.</summary>
+public sealed class LfqFixtureTests
+{
+    public static TheoryData<string> LfqFixtures => Fixtures.Names(kind => kind == "vq_lfq");
+
+    internal static QuantizerOptions OptionsFromReference(JsonElement config)
+    {
+        int codebookSize = config.TryGetProperty("codebook_size", out var k) ? k.GetInt32() : 1 << config.GetProperty("dim").GetInt32();
+        var options = new QuantizerOptions
+        {
+            Kind = "lfq",
+            Dimension = config.TryGetProperty("dim", out var d) ? d.GetInt32() : (int)Math.Log2(codebookSize),
+            CodebookSize = codebookSize,
+        };
+        foreach (var p in config.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "dim" or "codebook_size":
+                    break;
+                case "entropy_loss_weight" or "commitment_loss_weight" or "diversity_gamma" or "codebook_scale":
+                    options = options.With(p.Name, p.Value.GetDouble());
+                    break;
+                default:
+                    throw new InvalidOperationException($"fixture config key '{p.Name}' has no mapping to quantizer options");
+            }
+        }
+
+        return options;
+    }
+
+    [Theory]
+    [MemberData(nameof(LfqFixtures))]
+    public void LfqReproducesTheReferenceInEvalAndTraining(string file)
+    {
+        using var fx = Fixtures.Load(file);
+        using var q = new LookupFreeQuantizer(OptionsFromReference(fx.Config));
+        fx.LoadInto(q);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        q.eval();
+        var e = q.QuantizeTokens(fx["input"]);
+        q.train();
+        var t = q.QuantizeTokens(fx["input"]);
+        var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal)
+        {
+            ["output"] = e.Quantized,
+            ["indices"] = e.Indices,
+            ["aux_loss"] = e.AuxLoss,
+            ["train_output"] = t.Quantized,
+            ["train_indices"] = t.Indices,
+            ["train_aux_loss"] = t.AuxLoss,
+            ["train_per_sample_entropy"] = t.PerSampleEntropy,
+            ["train_codebook_entropy"] = t.CodebookEntropy,
+            ["train_commit_loss"] = t.CommitLoss,
+        };
+        foreach (var name in fx.Outputs)
+        {
+            Assert.True(produced.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
+            TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name}");
+        }
+    }
+
+    [Fact]
+    public void EveryCodeDecodesToItsOwnIndex()
+    {
+        using var q = new LookupFreeQuantizer(new QuantizerOptions { Kind = "lfq", Dimension = 6, CodebookSize = 64 });
+        q.eval();
+        using var scope = NewDisposeScope();
+        var codes = q.AllCodes(zeros(1));
+        var r = q.QuantizeTokens(codes.unsqueeze(0));
+        Assert.True(r.Indices[0].eq(arange(64, dtype: ScalarType.Int64)).all().item<bool>());
+        Assert.True(r.Quantized[0].eq(codes).all().item<bool>());
+    }
+}
