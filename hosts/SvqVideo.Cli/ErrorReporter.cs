@@ -24,6 +24,7 @@ internal static class ErrorReporter
         PluginLoadException p => (ExitCodes.Plugin, p.Message),
         NativeRuntimeException n => (ExitCodes.NativeRuntime, n.Message),
         InvalidDataException d => (ExitCodes.BadInput, d.Message),
+        Datasets.DatasetException d => (ExitCodes.BadInput, d.Message),
         FileNotFoundException f => (ExitCodes.BadInput, f.FileName is { } name ? $"file not found: {name}" : f.Message),
         DirectoryNotFoundException d => (ExitCodes.Output, d.Message),
         UnauthorizedAccessException u => (ExitCodes.Output, $"permission denied: {u.Message}"),

@@ -1,5 +1,7 @@
 using SvqVideo.Cli;
 
+NativeEnvironment.QuietNativeLogs();
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -56,7 +56,7 @@ internal static class PluginsCommand
         return ExitCodes.Success;
     }
 
-    private static object ToJson(PluginEntry e) => new { name = e.Name, kind = e.Kind.ToString().ToLowerInvariant(), version = e.Version, sdkMajor = e.SdkMajor, assembly = e.AssemblyName, description = e.Description, path = e.Path };
+    private static object ToJson(PluginEntry e) => new { name = e.Name, kind = e.Kind.ToString().ToLowerInvariant(), version = e.Version, sdk_major = e.SdkMajor, assembly = e.AssemblyName, description = e.Description, path = e.Path };
 
     private static void Print(CommandContext ctx, PluginCatalog catalog)
     {

@@ -49,20 +49,20 @@ internal sealed class HtmlReport
 
     public void Write(string path)
     {
-        var html = $"""
+        var html = $$"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(Title)}</title>
+            <html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(Title)}}</title>
             <style>
-            body {{ font-family: system-ui, sans-serif; margin: 2em; max-width: 1400px; }}
-            table {{ border-collapse: collapse; margin: 1em 0; }}
-            th, td {{ border: 1px solid #ccc; padding: 4px 10px; text-align: right; }}
-            th {{ background: #f3f3f3; }}
-            img {{ max-width: 100%; image-rendering: pixelated; border: 1px solid #ddd; }}
-            figure {{ margin: 1em 0; }}
+            body { font-family: system-ui, sans-serif; margin: 2em; max-width: 1400px; }
+            table { border-collapse: collapse; margin: 1em 0; }
+            th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
+            th { background: #f3f3f3; }
+            img { max-width: 100%; image-rendering: pixelated; border: 1px solid #ddd; }
+            figure { margin: 1em 0; }
             </style></head>
-            <body><h1>{WebUtility.HtmlEncode(Title)}</h1>
-            {_body}
-            <p style="color:#888">written by svqvideo {WebUtility.HtmlEncode(typeof(HtmlReport).Assembly.GetName().Version?.ToString() ?? "")} on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC</p>
+            <body><h1>{{WebUtility.HtmlEncode(Title)}}</h1>
+            {{_body}}
+            <p style="color:#888">written by svqvideo {{WebUtility.HtmlEncode(typeof(HtmlReport).Assembly.GetName().Version?.ToString() ?? "")}} on {{DateTime.UtcNow:yyyy-MM-dd HH:mm}} UTC</p>
             </body></html>
             """;
         Torch.AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(html)));
