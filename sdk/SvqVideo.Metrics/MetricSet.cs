@@ -168,7 +168,9 @@ public sealed class MetricSet
                     return null;
                 }
 
-                return _options.Lpips!.ClipDistance(pred, target, _options.LpipsFramesPerChunk);
+                return _options.LpipsSwapRedBlue && c == 3
+                    ? _options.Lpips!.ClipDistance(pred.flip(2), target.flip(2), _options.LpipsFramesPerChunk)
+                    : _options.Lpips!.ClipDistance(pred, target, _options.LpipsFramesPerChunk);
             default:
                 throw new InvalidOperationException($"no computation for metric '{name}'");
         }

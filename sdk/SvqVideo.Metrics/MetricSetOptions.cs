@@ -18,6 +18,13 @@ public sealed class MetricSetOptions
     /// </summary>
     public string? LpipsUnavailableReason { get; init; }
 
+    /// <summary>
+    /// Reverse the channel order (RGB ↔ BGR) of 3-channel frames before LPIPS. The AlexNet weights expect
+    /// RGB: set this when the frames are BGR (as OpenCV reads them). OpenSTL fed BGR frames to LPIPS for
+    /// Human3.6M and KittiCaltech, so leave it off on BGR frames only to reproduce those numbers.
+    /// </summary>
+    public bool LpipsSwapRedBlue { get; init; }
+
     /// <summary>Frames per LPIPS forward pass (bounds memory). Default 64.</summary>
     public int LpipsFramesPerChunk { get; init; } = 64;
 }
