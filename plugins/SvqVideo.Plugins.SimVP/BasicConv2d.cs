@@ -1,0 +1,53 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP;
+
+/// <summary>
+/// OpenSTL's <c>BasicConv2d</c> with <c>act_norm=True</c>: Conv2d → GroupNorm(2) → SiLU, or for the
+/// upsampling variant Conv2d to 4·C_out → PixelShuffle(2) → GroupNorm(2) → SiLU. Keys <c>conv.*</c>
+/// (<c>conv.0.*</c> when upsampling) and <c>norm.*</c>. Conv weights start truncated-normal (std 0.02), biases 0,
+/// as the reference initialises them.
+/// </summary>
+internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> conv;
+    private readonly GroupNorm norm;
+
+    public BasicConv2d(int cIn, int cOut, int kernelSize, int stride, int padding, bool upsampling)
+        : base(nameof(BasicConv2d))
+    {
+        if (upsampling)
+        {
+            var inner = nn.Conv2d(cIn, cOut * 4, kernelSize, stride: 1, padding: padding);
+            InitConv(inner);
+            conv = nn.Sequential(inner, nn.PixelShuffle(2));
+        }
+        else
+        {
+            var inner = nn.Conv2d(cIn, cOut, kernelSize, stride: stride, padding: padding);
+            InitConv(inner);
+            conv = inner;
+        }
+
+        norm = nn.GroupNorm(2, cOut);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.silu(norm.forward(conv.forward(input)));
+        return scope.MoveToOuter(y);
+    }
+
+    private static void InitConv(Conv2d c)
+    {
+        using var noGrad = no_grad();
+        nn.init.trunc_normal_(c.weight, 0, 0.02);
+        if (c.bias is { } bias)
+        {
+            nn.init.zeros_(bias);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using SvqVideo.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP;
+
+/// <summary>
+/// OpenSTL's <c>SimVP_Model</c>, and with a quantizer SVQ-Forecasting's <c>SimVPVQ_Model</c>: frames
+/// (B, T, C, H, W) are encoded frame by frame, the latents (optionally quantized, <c>pre</c>) are stacked
+/// along channels as (B, T·hid_S, h, w) for the translator, its output (optionally quantized, <c>post</c>) is
+/// decoded with the first encoder layer's skip. State-dict keys <c>enc.*</c>, <c>hid.*</c>, <c>dec.*</c> and
+/// <c>vq.vq.*</c> are the reference's. Built in training mode on the CPU. Not thread-safe.
+/// </summary>
+internal sealed class SimVPModel : nn.Module, IForecastModel
+{
+    private readonly Encoder enc;
+    private readonly nn.Module<Tensor, Tensor> hid;
+    private readonly Decoder dec;
+    private readonly LatentQuantization? vq;
+
+    private readonly SimVPSettings _settings;
+    private readonly ModelConfig _config;
+    private readonly IQuantizer? _quantizer;
+    private bool _disposed;
+
+    public SimVPModel(ModelConfig config, SimVPSettings settings, IQuantizer? quantizer)
+        : base("SimVP_Model")
+    {
+        _config = config;
+        _settings = settings;
+        var s = settings;
+        enc = new Encoder(s.Channels, s.HidS, s.NS, s.KernelEnc);
+        hid = s.IsIncepU
+            ? new MidIncepNet(s.TranslatorChannels, s.HidT, s.NT)
+            : new MidMetaNet(s.TranslatorChannels, s.HidT, s.NT, s.ModelType, s.MlpRatio, s.Drop, s.DropPath, s.Latent);
+        dec = new Decoder(s.HidS, s.Channels, s.NS, s.KernelDec);
+        if (quantizer is not null)
+        {
+            vq = new LatentQuantization(quantizer);
+        }
+
+        RegisterComponents();
+        _quantizer = quantizer;
+    }
+
+    public ModelConfig Config => _config;
+
+    public IQuantizer? Quantizer => _quantizer;
+
+    public nn.Module Module => this;
+
+    public int FramesPerPass => _settings.FramesIn;
+
+    internal SimVPSettings Settings => _settings;
+
+    public ForecastModelOutput Forward(Tensor frames)
+    {
+        ValidateFrames(frames);
+        var s = _settings;
+        long b = frames.shape[0];
+        using var scope = NewDisposeScope();
+        var (latent, enc1) = enc.forward(frames.reshape(b * s.FramesIn, s.Channels, s.Height, s.Width));
+        QuantizerOutput? q = null;
+        if (vq is not null && s.Placement == QuantizerPlacement.Pre)
+        {
+            q = vq.Quantize(latent);
+            latent = q.Quantized;
+        }
+
+        var (h, w) = s.Latent;
+        var z = hid.forward(latent.reshape(b, s.TranslatorChannels, h, w)).reshape(b * s.FramesIn, s.HidS, h, w);
+        if (vq is not null && s.Placement == QuantizerPlacement.Post)
+        {
+            q = vq.Quantize(z);
+            z = q.Quantized;
+        }
+
+        var y = dec.forward(z, enc1).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
+        var aux = q is null ? zeros([], dtype: y.dtype, device: y.device) : q.AuxLoss.alias();
+        if (q is not null)
+        {
+            MoveToOuter(scope, q);
+        }
+
+        return new ForecastModelOutput(scope.MoveToOuter(y), scope.MoveToOuter(aux), q);
+    }
+
+    public Tensor Forecast(Tensor frames, int horizon)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        ValidateFrames(frames);
+        int t = _settings.FramesIn;
+        using var scope = NewDisposeScope();
+        if (horizon <= t)
+        {
+            var once = Forward(frames).Prediction;
+            return scope.MoveToOuter(horizon == t ? once : once.narrow(1, 0, horizon).contiguous());
+        }
+
+        // OpenSTL's rollout: each pass's T_in predictions become the next pass's context, the passes are
+        // concatenated and the last one truncated.
+        var parts = new List<Tensor>();
+        var context = frames;
+        for (int produced = 0; produced < horizon; produced += t)
+        {
+            context = Forward(context).Prediction;
+            parts.Add(horizon - produced >= t ? context : context.narrow(1, 0, horizon - produced));
+        }
+
+        return scope.MoveToOuter(cat(parts, 1));
+    }
+
+    /// <summary>The encoder's latent (B·T, hid_S, h, w) and full-resolution skip for frames (B, T, C, H, W); the latent is what a <c>pre</c> quantizer receives.</summary>
+    internal (Tensor Latent, Tensor Enc1) Encode(Tensor frames)
+    {
+        ValidateFrames(frames);
+        var s = _settings;
+        return enc.forward(frames.reshape(frames.shape[0] * s.FramesIn, s.Channels, s.Height, s.Width));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            base.Dispose(disposing);
+            if (_quantizer is not null && !ReferenceEquals(_quantizer, _quantizer.Module))
+            {
+                _quantizer.Dispose();
+            }
+
+            return;
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void ValidateFrames(Tensor frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var s = _settings;
+        if (frames.dim() != 5 || frames.shape[1] != s.FramesIn || frames.shape[2] != s.Channels || frames.shape[3] != s.Height || frames.shape[4] != s.Width)
+        {
+            throw new ArgumentException(
+                $"simvp expects frames (B, {s.FramesIn}, {s.Channels}, {s.Height}, {s.Width}) as (B, T_in, C, H, W), got ({string.Join(", ", frames.shape)})",
+                nameof(frames));
+        }
+
+        if (!frames.is_floating_point())
+        {
+            throw new ArgumentException($"simvp expects floating-point frames in [0, 1], got {frames.dtype}", nameof(frames));
+        }
+    }
+
+    private static void MoveToOuter(DisposeScope scope, QuantizerOutput q)
+    {
+        scope.MoveToOuter(q.Quantized);
+        scope.MoveToOuter(q.AuxLoss);
+        if (q.Indices is { } indices)
+        {
+            scope.MoveToOuter(indices);
+        }
+
+        if (q.CodeUsage is { } usage)
+        {
+            scope.MoveToOuter(usage);
+        }
+
+        foreach (var metric in q.Metrics.Values)
+        {
+            scope.MoveToOuter(metric);
+        }
+    }
+}
