@@ -34,8 +34,8 @@ public sealed class Trainer
     /// <summary>File name of the JSON-lines log.</summary>
     public const string LogFileName = "train.jsonl";
 
-    /// <summary>Checkpoint tensor holding the optimizer state (TorchSharp's binary optimizer format, as bytes).</summary>
-    public const string OptimizerKey = "optim.state";
+    /// <summary>Prefix of the checkpoint tensors holding the optimizer state (<c>optim.exp_avg.&lt;param&gt;</c>, <c>optim.exp_avg_sq.&lt;param&gt;</c>, <c>optim.step.&lt;param&gt;</c>).</summary>
+    public const string OptimizerPrefix = OptimizerCheckpoint.Prefix;
 
     /// <summary>Checkpoint tensor holding torch's CPU generator state.</summary>
     public const string TorchRngKey = "rng.torch";
@@ -124,7 +124,9 @@ public sealed class Trainer
 
         var device = TorchDevices.Resolve(options.Device);
         _model.Module.to(device);
-        var parameters = _model.Module.parameters().Where(p => p.requires_grad).ToList();
+        var named = _model.Module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        var parameters = named.Select(p => p.parameter).ToList();
+        var parameterNames = named.Select(p => p.name).ToList();
         if (parameters.Count == 0)
         {
             throw new ArgumentException("the model has no trainable parameters (every parameter has requires_grad = false)");
@@ -149,7 +151,7 @@ public sealed class Trainer
                 throw new ArgumentException("cannot resume: no checkpoint folder is set (training option checkpoint_directory)");
             }
 
-            state = Restore(Path.Combine(folder, LastFileName), optimizer, noise, stepsPerEpoch, schedule);
+            state = Restore(Path.Combine(folder, LastFileName), optimizer, parameterNames, noise, stepsPerEpoch, schedule);
             if (device.type == DeviceType.CUDA)
             {
                 // libtorch's CUDA generator state cannot be saved from TorchSharp: reseed it from the position instead.
@@ -181,11 +183,11 @@ public sealed class Trainer
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString(),
         });
 
-        var run = new Run(this, options, device, optimizer, parameters, schedule, noise, folder, progress, clock);
+        var run = new Run(this, options, device, optimizer, parameters, parameterNames, schedule, noise, folder, progress, clock);
         return run.Execute(state, cancellationToken);
     }
 
-    private TrainingState Restore(string path, OptimizerHelper optimizer, Generator noise, int stepsPerEpoch, LearningRateSchedule schedule)
+    private TrainingState Restore(string path, OptimizerHelper optimizer, IReadOnlyList<string> parameterNames, Generator noise, int stepsPerEpoch, LearningRateSchedule schedule)
     {
         if (!File.Exists(path))
         {
@@ -217,7 +219,7 @@ public sealed class Trainer
                 throw new ArgumentException($"cannot resume from {path}: it was trained with {state.StepsPerEpoch} steps per epoch, this run has {stepsPerEpoch} (the training set changed)");
             }
 
-            foreach (var key in new[] { OptimizerKey, TorchRngKey, NoiseRngKey })
+            foreach (var key in new[] { TorchRngKey, NoiseRngKey })
             {
                 if (!tensors.ContainsKey(key))
                 {
@@ -225,11 +227,8 @@ public sealed class Trainer
                 }
             }
 
-            Checkpoint.LoadInto(_model.Module, tensors, "optim.", "rng.");
-            using (var reader = new BinaryReader(new MemoryStream(tensors[OptimizerKey].bytes.ToArray())))
-            {
-                optimizer.load_state_dict(reader);
-            }
+            Checkpoint.LoadInto(_model.Module, tensors, OptimizerPrefix, "rng.");
+            OptimizerCheckpoint.Load(optimizer, parameterNames, tensors, path);
 
             set_rng_state(tensors[TorchRngKey]);
             noise.set_state(tensors[NoiseRngKey]);
@@ -280,7 +279,7 @@ public sealed class Trainer
 
     /// <summary>The mutable part of one invocation.</summary>
     private sealed class Run(Trainer trainer, TrainingOptions options, Device device, OptimizerHelper optimizer, List<Parameter> parameters,
-        LearningRateSchedule schedule, Generator noise, string? folder, IProgress<TrainingProgress>? progress, Stopwatch clock)
+        List<string> parameterNames, LearningRateSchedule schedule, Generator noise, string? folder, IProgress<TrainingProgress>? progress, Stopwatch clock)
     {
         private readonly IForecastModel _model = trainer._model;
 
@@ -619,18 +618,7 @@ public sealed class Trainer
             using (var scope = NewDisposeScope())
             {
                 var tensors = new List<KeyValuePair<string, Tensor>>(_model.Module.state_dict());
-                byte[] optimizerBytes;
-                using (var stream = new MemoryStream())
-                {
-                    using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-                    {
-                        optimizer.save_state_dict(writer);
-                    }
-
-                    optimizerBytes = stream.ToArray();
-                }
-
-                tensors.Add(new(OptimizerKey, tensor(optimizerBytes, dtype: ScalarType.Byte)));
+                tensors.AddRange(OptimizerCheckpoint.Save(optimizer, parameterNames));
                 tensors.Add(new(TorchRngKey, get_rng_state()));
                 tensors.Add(new(NoiseRngKey, noise.get_state()));
                 var manifest = new CheckpointManifest

@@ -177,18 +177,25 @@ public class ResumeTests
         Assert.Contains(last, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void TheOptimizerStateIsPartOfTheCheckpoint()
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void TheCheckpointHoldsTheOptimizersMomentsAndStepCountForEveryTrainableParameter(OptimizerKind optimizer)
     {
         using var folder = new TempFolder();
-        using var model = Runs.NewModel(Seed);
-        new Trainer(model, Runs.TrainSet(), null, Runs.Options(folder.Path) with { Epochs = 1 }).Train();
+        using var model = Runs.NewModel(Seed, withQuantizer: true);
+        var result = new Trainer(model, Runs.TrainSet(), null, Runs.Options(folder.Path) with { Epochs = 1, Optimizer = optimizer, WeightDecay = 0.01 }).Train();
         var (_, tensors) = Checkpoint.Load(folder.File(Trainer.LastFileName));
         try
         {
-            Assert.Equal(ScalarType.Byte, tensors[Trainer.OptimizerKey].dtype);
-            long parameterBytes = model.Module.parameters().Sum(p => p.numel() * 4);
-            Assert.True(tensors[Trainer.OptimizerKey].numel() > 2 * parameterBytes, "the optimizer state is smaller than Adam's two moment buffers");
+            foreach (var (name, parameter) in model.Module.named_parameters())
+            {
+                Assert.Equal(parameter.shape, tensors[$"{Trainer.OptimizerPrefix}exp_avg.{name}"].shape);
+                Assert.Equal(parameter.shape, tensors[$"{Trainer.OptimizerPrefix}exp_avg_sq.{name}"].shape);
+                Assert.Equal(result.Steps, tensors[$"{Trainer.OptimizerPrefix}step.{name}"].item<long>());
+                Assert.True(tensors[$"{Trainer.OptimizerPrefix}exp_avg_sq.{name}"].sum().item<float>() > 0, $"the second moment of {name} is zero");
+            }
+
             Assert.True(tensors.ContainsKey(Trainer.TorchRngKey));
             Assert.True(tensors.ContainsKey(Trainer.NoiseRngKey));
         }
@@ -199,5 +206,29 @@ public class ResumeTests
                 t.Dispose();
             }
         }
+    }
+
+    [Fact]
+    public void AnAdamWRunResumesToTheSameWeightsToo()
+    {
+        var options = Runs.Options() with { Epochs = 2, Optimizer = OptimizerKind.AdamW, WeightDecay = 0.05 };
+        var reference = Uninterrupted(options);
+        using var folder = new TempFolder();
+        using var cancel = new CancellationTokenSource();
+        using (var model = Runs.NewModel(Seed, withQuantizer: true))
+        {
+            var stopper = new Runs.Recorder(p =>
+            {
+                if (p is StepProgress { GlobalStep: 11 })
+                {
+                    cancel.Cancel();
+                }
+            });
+            new Trainer(model, Runs.TrainSet(), Runs.ValidationSet(), options with { CheckpointDirectory = folder.Path }).Train(progress: stopper, cancellationToken: cancel.Token);
+        }
+
+        using var resumedModel = Runs.NewModel(31, withQuantizer: true);
+        new Trainer(resumedModel, Runs.TrainSet(), Runs.ValidationSet(), options with { CheckpointDirectory = folder.Path }).Train(resume: true);
+        Assert.True(Runs.Identical(reference.Weights, Runs.Snapshot(resumedModel)), "the resumed AdamW run's final weights differ from the uninterrupted run's");
     }
 }
