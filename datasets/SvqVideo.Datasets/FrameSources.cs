@@ -5,7 +5,10 @@ namespace SvqVideo.Datasets;
 /// <summary>Builds cached frame sources from videos and image sequences.</summary>
 internal static class FrameSources
 {
-    /// <summary>Decodes <paramref name="path"/> once into the cache (frames <paramref name="offset"/>, +step, … in <paramref name="format"/>).</summary>
+    /// <summary>
+    /// Decodes <paramref name="path"/> once into the cache (decoded frames <paramref name="offset"/>,
+    /// offset + step, … in <paramref name="format"/>); position p is numbered firstNumber + offset + p·step.
+    /// </summary>
     public static CachedFrameSource FromVideo(FrameCache cache, string path, string name, FrameFormat format, int step = 1, int offset = 0, int firstNumber = 0)
     {
         var read = new VideoReadOptions
@@ -28,7 +31,13 @@ internal static class FrameSources
                 sink.Add(buffer);
             }
         });
-        return new CachedFrameSource(name, frames, firstNumber);
+        var numbers = new int[frames.Count];
+        for (int p = 0; p < numbers.Length; p++)
+        {
+            numbers[p] = firstNumber + offset + (p * step);
+        }
+
+        return new CachedFrameSource(name, frames, numbers: numbers);
     }
 
     /// <summary>Decodes the images <paramref name="files"/> (one frame each, in order, numbered by <paramref name="numbers"/>) once into the cache.</summary>
