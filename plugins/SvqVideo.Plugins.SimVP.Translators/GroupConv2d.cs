@@ -18,6 +18,7 @@ internal sealed class GroupConv2d : nn.Module<Tensor, Tensor>
         conv = nn.Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2, groups: groups);
         norm = nn.GroupNorm(groups, outChannels);
         RegisterComponents();
+        ReferenceInit.GroupNormDefaults(this);
     }
 
     public override Tensor forward(Tensor input)

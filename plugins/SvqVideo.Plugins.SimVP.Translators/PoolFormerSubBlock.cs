@@ -31,6 +31,7 @@ internal sealed class PoolFormerSubBlock : nn.Module<Tensor, Tensor>
         layer_scale_1 = ReferenceInit.Filled([dim], initValue);
         layer_scale_2 = ReferenceInit.Filled([dim], initValue);
         RegisterComponents();
+        ReferenceInit.GroupNormDefaults(this);
         ReferenceInit.ConvTruncNormal(mlp);
     }
 

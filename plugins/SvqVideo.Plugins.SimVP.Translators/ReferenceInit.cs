@@ -53,6 +53,28 @@ internal static class ReferenceInit
         }
     }
 
+    /// <summary>
+    /// Every GroupNorm under <paramref name="root"/>: weight 1, bias 0 (PyTorch's defaults). TorchSharp 0.107.0's
+    /// <c>nn.GroupNorm</c> leaves both uninitialised (arbitrary memory, sometimes NaN), so every block that
+    /// owns one calls this.
+    /// </summary>
+    public static void GroupNormDefaults(nn.Module root)
+    {
+        using var noGrad = no_grad();
+        foreach (var norm in root.modules().OfType<GroupNorm>())
+        {
+            if (norm.weight is { } weight)
+            {
+                nn.init.ones_(weight);
+            }
+
+            if (norm.bias is { } bias)
+            {
+                nn.init.zeros_(bias);
+            }
+        }
+    }
+
     /// <summary>A trainable tensor of <paramref name="shape"/> filled with <paramref name="value"/> in the default float dtype (layer scales, sigmas).</summary>
     public static Parameter Filled(long[] shape, double value) => nn.Parameter(full(shape, value, dtype: get_default_dtype()));
 }

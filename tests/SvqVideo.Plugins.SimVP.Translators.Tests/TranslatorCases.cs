@@ -37,6 +37,17 @@ internal static class TranslatorCases
         return rows;
     }
 
+    public static TheoryData<string, int> WithoutDevices()
+    {
+        var rows = new TheoryData<string, int>();
+        foreach (var (name, layer) in Blocks())
+        {
+            rows.Add(name, layer);
+        }
+
+        return rows;
+    }
+
     public static TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(string modelType, int layerIndex, double dropPath) =>
         TranslatorBlocks.Create(modelType, Channels, Channels, mlpRatio: 2.0, drop: 0.0, dropPath, (Height, Width), layerIndex);
 }
