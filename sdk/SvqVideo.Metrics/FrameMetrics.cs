@@ -89,11 +89,26 @@ public static class FrameMetrics
 
         using var scope = NewDisposeScope();
         long b = pred.shape[0], t = pred.shape[1], c = pred.shape[2];
-        var x = pred.clamp(0, 1).to(ScalarType.Float64).reshape(b * t * c, 1, h, w);
-        var y = target.to(ScalarType.Float64).reshape(b * t * c, 1, h, w);
-        var map = variant == SsimVariant.OpenStl ? SsimMapOpenStl(x, y) : SsimMapWang(x, y);
-        return scope.MoveToOuter(map.reshape(b, t, -1).mean([2]));
+        var x = pred.clamp(0, 1).reshape(b * t * c, 1, h, w);
+        var y = target.reshape(b * t * c, 1, h, w);
+        // Planes are processed in chunks so the float64 statistics stay near SsimChunkElements values.
+        long planesPerChunk = Math.Max(1, SsimChunkElements / (5 * h * w));
+        var maps = new List<Tensor>();
+        for (long start = 0; start < b * t * c; start += planesPerChunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            long length = Math.Min(planesPerChunk, (b * t * c) - start);
+            var xs = x.narrow(0, start, length).to(ScalarType.Float64);
+            var ys = y.narrow(0, start, length).to(ScalarType.Float64);
+            var map = variant == SsimVariant.OpenStl ? SsimMapOpenStl(xs, ys) : SsimMapWang(xs, ys);
+            maps.Add(chunkScope.MoveToOuter(map.mean([1, 2])));
+        }
+
+        return scope.MoveToOuter(cat(maps, 0).reshape(b, t, c).mean([2]));
     }
+
+    /// <summary>Largest number of float64 values SSIM stacks at once (the five local statistics of a chunk of planes).</summary>
+    private const long SsimChunkElements = 1L << 24;
 
     /// <summary>
     /// The OpenSTL (scikit-image 0.19 default) SSIM map restricted to the positions kept after the

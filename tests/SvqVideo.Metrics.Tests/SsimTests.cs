@@ -41,6 +41,21 @@ public sealed class SsimTests
     }
 
     [Fact]
+    public void LargeBatchesSplitIntoChunksGiveTheSameValuesAsSmallBatches()
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(29);
+        // 2·3300·2 = 13,200 planes of 16×16: more than one chunk of stacked statistics.
+        var target = rand([2, 3300, 2, 16, 16], generator: g);
+        var pred = target + randn([2, 3300, 2, 16, 16], generator: g) * 0.1;
+        // The chunking is shared by both variants; the cheaper one (average pooling) exercises it.
+        var whole = FrameMetrics.Ssim(pred, target);
+        var first = FrameMetrics.Ssim(pred.narrow(0, 0, 1), target.narrow(0, 0, 1));
+        var second = FrameMetrics.Ssim(pred.narrow(0, 1, 1), target.narrow(0, 1, 1));
+        TensorAssert.Close(cat([first, second], 0), whole, 1e-12, 0, "chunked SSIM");
+    }
+
+    [Fact]
     public void FramesSmallerThanTheWindowAreRejectedWithTheSize()
     {
         using var scope = NewDisposeScope();
