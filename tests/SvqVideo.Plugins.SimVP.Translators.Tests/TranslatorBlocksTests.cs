@@ -195,4 +195,34 @@ public sealed class TranslatorBlocksTests
 
         Assert.True(checkedBlocks > 0, "no simvp fixture with a MetaBlock translator was found");
     }
+
+    [Theory]
+    [InlineData("gsta", 3)]
+    [InlineData("gsta", 13)]
+    [InlineData("gsta", 21)]
+    [InlineData("tau", 9)]
+    [InlineData("convmixer", 8)]
+    [InlineData("convmixer", 9)]
+    public void OtherKernelSizesKeepTheSpatialSize(string block, int kernelSize)
+    {
+        using nn.Module<Tensor, Tensor> module = block switch
+        {
+            "gsta" => new GASubBlock(16, kernelSize, 2.0, 0.0, 0.0),
+            "tau" => TauSubBlock.Create(16, kernelSize, 2.0),
+            _ => new ConvMixerSubBlock(16, kernelSize),
+        };
+        module.eval();
+        using var scope = NewDisposeScope();
+        var x = randn(2, 16, 7, 9);
+        Assert.Equal(x.shape, module.forward(x).shape);
+    }
+
+    [Theory]
+    [InlineData(21, 5, 2, 7, 9)]
+    [InlineData(13, 5, 2, 3, 3)]
+    [InlineData(3, 5, 2, 1, 0)]
+    public void LargeKernelDecompositionFollowsTheReferenceRule(int kernelSize, int dk, int dp, int ddk, int ddp)
+    {
+        Assert.Equal((dk, dp, ddk, ddp), LargeKernelGeometry.Of(kernelSize, 3));
+    }
 }
