@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using SvqVideo.Torch;
+
+namespace SvqVideo.Cli.Commands;
+
+/// <summary><c>svqvideo train</c>: trains any translator with any quantizer plugin on any dataset reader.</summary>
+internal static class TrainCommand
+{
+    private static readonly PlanOptions Plan = new();
+    private static readonly Option<string> Out = new("--out") { Description = "Run folder for checkpoints (best/last), the JSON-lines log, plan.json and pictures", DefaultValueFactory = _ => "runs/train" };
+    private static readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's last complete checkpoint (model, optimizer, schedule, epoch, RNG)" };
+
+    public static Command Create()
+    {
+        var cmd = new Command("train", "Train a forecasting model (SimVP + a quantizer plugin) on a dataset; presets hold the paper's settings");
+        Plan.AddTo(cmd);
+        cmd.Options.Add(Out);
+        cmd.Options.Add(Resume);
+        cmd.SetAction((parse, ct) => Cli.RunAsync(parse, ctx => Task.FromResult(Run(ctx, parse, ct)), ct));
+        return cmd;
+    }
+
+    private static int Run(CommandContext ctx, ParseResult parse, CancellationToken ct)
+    {
+        var plan = Plan.Resolve(parse, "mmnist");
+        string outDir = Path.GetFullPath(parse.GetValue(Out)!);
+        bool resume = parse.GetValue(Resume);
+        if (resume && File.Exists(Path.Combine(outDir, "plan.json")))
+        {
+            plan = RunPlan.FromJson(File.ReadAllText(Path.Combine(outDir, "plan.json")));
+        }
+
+        ctx.InitTorch();
+        var (train, validation, _) = plan.OpenDatasets(parse.GetValue(Plan.Data));
+        Directory.CreateDirectory(outDir);
+        AtomicFile.Write(Path.Combine(outDir, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
+        using var model = plan.BuildModel(ctx.Catalog(), train);
+        var options = plan.TrainingOptions(ctx, outDir);
+        ctx.Ui.MarkupLine($"[grey]training {Markup.Escape(Describe(model))} on {Markup.Escape(train.Name)} ({train.Count} clips, validation {validation.Count}) into {Markup.Escape(outDir)}[/]");
+        var result = TrainingRunner.Run(ctx, model, train, validation, options, resume, "train", ct);
+        TrainingRunner.WriteLossCurves(Path.Combine(outDir, "loss.png"), "training and validation loss", [("run", result)]);
+        if (ctx.Json)
+        {
+            ctx.Stdout.WriteLine(JsonSerializer.Serialize(new
+            {
+                run = outDir,
+                stop = result.Reason.ToString(),
+                epochs = result.EpochsCompleted,
+                steps = result.Steps,
+                best_validation_loss = result.BestValidationLoss,
+                best_epoch = result.BestEpoch,
+                copy_last_frame_loss = result.BaselineLoss,
+                best_checkpoint = result.BestCheckpoint,
+                last_checkpoint = result.LastCheckpoint,
+                seconds = result.Elapsed.TotalSeconds,
+            }));
+        }
+        else
+        {
+            ctx.Out.MarkupLine($"stopped: {result.Reason} after {result.EpochsCompleted} epochs ({result.Elapsed.TotalMinutes:F1} min); best validation loss {result.BestValidationLoss:F5} at epoch {result.BestEpoch}; copy-last-frame {result.BaselineLoss:F5}");
+            ctx.Out.MarkupLine($"best checkpoint: {Markup.Escape(result.BestCheckpoint ?? "none")}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public static string Describe(IForecastModel model)
+    {
+        var c = model.Config;
+        string q = model.Quantizer is { } quantizer ? $"+ {quantizer.Options.Kind} (N={quantizer.Options.CodebookSize})" : "without quantizer";
+        long parameters = model.Module.parameters().Sum(p => p.numel());
+        return $"{c.Family} {c.GetString("model_type", "")} {q}, {parameters / 1e6:F2} M parameters, {c.FramesIn}->{c.FramesOut} at {c.Channels}x{c.Height}x{c.Width}";
+    }
+}

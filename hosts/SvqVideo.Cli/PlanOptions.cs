@@ -1,0 +1,123 @@
+using System.CommandLine;
+
+namespace SvqVideo.Cli;
+
+/// <summary>The command-line overrides of a <see cref="RunPlan"/>: every hyper-parameter of the paper's Table 10.</summary>
+internal sealed class PlanOptions
+{
+    public Option<string?> Preset { get; } = new("--preset") { Description = "Preset name (demo, mmnist, kth, human, kitticaltech, videos) or a JSON file" };
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "Dataset kind: mmnist, kth, human, videos" };
+    public Option<string?> Data { get; } = new("--data") { Description = "Dataset folder (KTH/Human3.6M layout, a folder of videos or one video; for mmnist an optional MNIST IDX file)" };
+    public Option<int?> FramesIn { get; } = new("--frames-in") { Description = "Context frames T_in" };
+    public Option<int?> FramesOut { get; } = new("--frames-out") { Description = "Frames to forecast T_out" };
+    public Option<string?> Size { get; } = new("--size") { Description = "Frame size WxH, e.g. 64x64 (video datasets)" };
+    public Option<string?> Translator { get; } = new("--translator") { Description = "SimVP translator (model_type): gSTA, IncepU, convmixer, poolformer, van, hornet, moga, uniformer, tau, convnext, mlp" };
+    public Option<int?> HidS { get; } = new("--hid-s") { Description = "Spatial hidden channels hid_S" };
+    public Option<int?> HidT { get; } = new("--hid-t") { Description = "Translator hidden channels hid_T" };
+    public Option<int?> NS { get; } = new("--n-s") { Description = "Encoder/decoder layers N_S" };
+    public Option<int?> NT { get; } = new("--n-t") { Description = "Translator blocks N_T" };
+    public Option<double?> MlpRatio { get; } = new("--mlp-ratio") { Description = "MLP ratio of MetaFormer blocks" };
+    public Option<double?> Drop { get; } = new("--drop") { Description = "Dropout rate" };
+    public Option<double?> DropPath { get; } = new("--drop-path") { Description = "Stochastic depth rate (training only)" };
+    public Option<string?> Quantizer { get; } = new("--quantizer") { Description = "Quantizer plugin: svq, vq, rvq, lfq, fsq or none" };
+    public Option<int?> CodebookSize { get; } = new("--codebook-size") { Description = "Codebook size N" };
+    public Option<bool?> FrozenCodebook { get; } = new("--frozen-codebook") { Description = "Freeze the codebook" };
+    public Option<string?> CodebookInit { get; } = new("--codebook-init") { Description = "Codebook init: kaiming, normal, xavier, sparse, trunc_normal, orthogonal" };
+    public Option<string?> Placement { get; } = new("--quantizer-placement") { Description = "pre (between encoder and translator, default) or post (after the translator)" };
+    public Option<string[]> QuantizerParams { get; } = new("--quantizer-param") { Description = "Family-specific quantizer setting name=value (repeatable), e.g. decay=0.8", AllowMultipleArgumentsPerToken = false };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Maximum epochs" };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Batch size" };
+    public Option<double?> Lr { get; } = new("--lr") { Description = "Learning rate (OneCycle: the maximum)" };
+    public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "adam or adamw" };
+    public Option<double?> WeightDecay { get; } = new("--weight-decay") { Description = "Weight decay" };
+    public Option<string?> Schedule { get; } = new("--schedule") { Description = "onecycle, cosine or constant" };
+    public Option<int?> WarmupEpochs { get; } = new("--warmup-epochs") { Description = "Cosine warm-up epochs" };
+    public Option<double?> ClipGrad { get; } = new("--clip-grad") { Description = "Gradient-norm clipping (0 = off)" };
+    public Option<string?> Loss { get; } = new("--loss") { Description = "l1 (the paper's) or l2" };
+    public Option<double?> Noise { get; } = new("--noise") { Description = "Noise injection η: fraction of input values multiplied by U(-2,2) in training" };
+    public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience (epochs without a better validation loss)" };
+    public Option<string?> Budget { get; } = new("--budget") { Description = "Wall-time budget, e.g. 90s, 5m, 1h30m" };
+    public Option<int?> TrainClips { get; } = new("--train-clips") { Description = "Moving-MNIST: training clips" };
+    public Option<int?> MaxStepsPerEpoch { get; } = new("--max-steps-per-epoch") { Description = "Cap on steps per epoch (0 = a full pass)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in All())
+        {
+            command.Options.Add(o);
+        }
+    }
+
+    public RunPlan Resolve(ParseResult p, string defaultPreset)
+    {
+        var plan = RunPlan.Load(p.GetValue(Preset) ?? defaultPreset);
+        plan.Set("dataset", "kind", p.GetValue(Dataset));
+        plan.Set("dataset", "frames_in", p.GetValue(FramesIn));
+        plan.Set("dataset", "frames_out", p.GetValue(FramesOut));
+        plan.Set("dataset", "train_clips", p.GetValue(TrainClips));
+        if (p.GetValue(Size) is { } size)
+        {
+            var (w, h) = Sizes.Parse(size);
+            plan.Set("dataset", "width", w);
+            plan.Set("dataset", "height", h);
+        }
+
+        plan.Set("model", "model_type", p.GetValue(Translator));
+        plan.Set("model", "hid_S", p.GetValue(HidS));
+        plan.Set("model", "hid_T", p.GetValue(HidT));
+        plan.Set("model", "N_S", p.GetValue(NS));
+        plan.Set("model", "N_T", p.GetValue(NT));
+        plan.Set("model", "mlp_ratio", p.GetValue(MlpRatio));
+        plan.Set("model", "drop", p.GetValue(Drop));
+        plan.Set("model", "drop_path", p.GetValue(DropPath));
+        plan.Set("model", "quantizer_placement", p.GetValue(Placement));
+        if (p.GetValue(Quantizer) is { } q && !string.Equals(q, plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
+        {
+            // Another family: drop the preset's family-specific settings, keep the generic ones.
+            plan.Quantizer.Clear();
+            plan.Set("quantizer", "kind", q.ToLowerInvariant());
+        }
+
+        plan.Set("quantizer", "codebook_size", p.GetValue(CodebookSize));
+        plan.Set("quantizer", "frozen", p.GetValue(FrozenCodebook));
+        plan.Set("quantizer", "init", p.GetValue(CodebookInit));
+        foreach (var kv in p.GetValue(QuantizerParams) ?? [])
+        {
+            int eq = kv.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new CliException(ExitCodes.Usage, $"--quantizer-param expects name=value, got '{kv}'");
+            }
+
+            if (plan.Quantizer["params"] is not System.Text.Json.Nodes.JsonObject extra)
+            {
+                extra = [];
+                plan.Quantizer["params"] = extra;
+            }
+
+            extra[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
+        }
+
+        plan.Set("training", "epochs", p.GetValue(Epochs));
+        plan.Set("training", "batch_size", p.GetValue(BatchSize));
+        plan.Set("training", "lr", p.GetValue(Lr));
+        plan.Set("training", "optimizer", p.GetValue(Optimizer));
+        plan.Set("training", "weight_decay", p.GetValue(WeightDecay));
+        plan.Set("training", "schedule", p.GetValue(Schedule));
+        plan.Set("training", "warmup_epochs", p.GetValue(WarmupEpochs));
+        plan.Set("training", "clip_grad", p.GetValue(ClipGrad));
+        plan.Set("training", "loss", p.GetValue(Loss));
+        plan.Set("training", "noise", p.GetValue(Noise));
+        plan.Set("training", "patience", p.GetValue(Patience));
+        plan.Set("training", "budget", p.GetValue(Budget));
+        plan.Set("training", "max_steps_per_epoch", p.GetValue(MaxStepsPerEpoch));
+        return plan;
+    }
+
+    private IEnumerable<Option> All() =>
+    [
+        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath,
+        Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
+        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, Noise, Patience, Budget, TrainClips, MaxStepsPerEpoch,
+    ];
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Spectre.Console;
+using SvqVideo.Cli.Reports;
+using SvqVideo.Datasets;
+using SvqVideo.Torch;
+using SvqVideo.Training;
+
+namespace SvqVideo.Cli;
+
+/// <summary>Runs a <see cref="Trainer"/> with a live progress bar on stderr and writes the run's pictures.</summary>
+internal static class TrainingRunner
+{
+    public static TrainingResult Run(CommandContext ctx, IForecastModel model, IClipDataset train, IClipDataset validation, TrainingOptions options, bool resume, string label, CancellationToken ct)
+    {
+        var trainer = new Trainer(model, train, validation, options);
+        TrainingResult? result = null;
+        if (ctx.Json || !ctx.Ui.Profile.Capabilities.Interactive)
+        {
+            // Plain lines (one per epoch) when nobody watches a terminal.
+            var progress = new SyncProgress(p =>
+            {
+                if (p is EpochSummary e)
+                {
+                    ctx.Stderr.WriteLine(EpochLine(label, e));
+                }
+            });
+            result = trainer.Train(resume, progress, ct);
+            return result;
+        }
+
+        ctx.Ui.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(p =>
+            {
+                ProgressTask? task = null;
+                var progress = new SyncProgress(update =>
+                {
+                    switch (update)
+                    {
+                        case StepProgress s:
+                            task ??= p.AddTask(label, maxValue: s.StepsPerEpoch);
+                            task.MaxValue = s.StepsPerEpoch;
+                            task.Value = s.Step;
+                            task.Description = $"{Markup.Escape(label)} epoch {s.Epoch}/{s.Epochs} loss {s.Loss:F4} {s.SequencesPerSecond:F1} seq/s";
+                            break;
+                        case EpochSummary e:
+                            ctx.Ui.MarkupLine(Markup.Escape(EpochLine(label, e)));
+                            task?.Value(0);
+                            break;
+                    }
+                });
+                result = trainer.Train(resume, progress, ct);
+                task?.StopTask();
+            });
+        return result!;
+    }
+
+    public static string EpochLine(string label, EpochSummary e)
+    {
+        string Val(double? v) => v is { } x ? x.ToString("F5", CultureInfo.InvariantCulture) : "-";
+        return $"{label} epoch {e.Epoch}: train {e.TrainLoss:F5}  val {Val(e.ValidationLoss)}  copy-last {Val(e.BaselineLoss)}  lr {e.LearningRate:G3}"
+            + (e.Perplexity is { } px ? $"  perplexity {px:F1}" : "") + $"  {e.SequencesPerSecond:F1} seq/s{(e.IsBest ? "  (best)" : "")}";
+    }
+
+    /// <summary>Loss-curve PNG of one or more runs (train and validation, with the copy-last-frame baseline).</summary>
+    public static void WriteLossCurves(string path, string title, IReadOnlyList<(string Name, TrainingResult Result)> runs)
+    {
+        var series = new Dictionary<string, IReadOnlyList<(double, double)>>();
+        foreach (var (name, r) in runs)
+        {
+            string prefix = runs.Count > 1 ? name + " " : "";
+            series[prefix + "train"] = r.History.Select(e => ((double)e.Epoch, e.TrainLoss)).ToList();
+            series[prefix + "validation"] = r.History.Where(e => e.ValidationLoss is not null).Select(e => ((double)e.Epoch, e.ValidationLoss!.Value)).ToList();
+        }
+
+        var baseline = runs.SelectMany(r => r.Result.History).FirstOrDefault(e => e.BaselineLoss is not null)?.BaselineLoss;
+        if (baseline is { } b && runs.Count > 0)
+        {
+            int last = runs.Max(r => r.Result.History.Count == 0 ? 1 : r.Result.History[^1].Epoch);
+            series["copy-last-frame (val)"] = [(1.0, b), (last, b)];
+        }
+
+        Charts.WriteCurves(path, title, "loss", series);
+    }
+
+    /// <summary>Synchronous IProgress: the trainer's thread renders directly (Progress&lt;T&gt; would post to the pool).</summary>
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
