@@ -8,7 +8,7 @@ public sealed class LpipsMetricSetTests
     [Fact]
     public void MetricSetScoresLpipsPerFrameOnClippedFramesAndCanSwapRedAndBlue()
     {
-        using var lpips = new Lpips();
+        using var lpips = SeededLpips(7);
         using var scope = NewDisposeScope();
         var g = new Generator(8);
         var target = rand([2, 3, 3, 40, 36], generator: g);
@@ -36,7 +36,7 @@ public sealed class LpipsMetricSetTests
     [Fact]
     public void GrayFramesAreScoredAsReplicatedRgb()
     {
-        using var lpips = new Lpips();
+        using var lpips = SeededLpips(10);
         using var scope = NewDisposeScope();
         var g = new Generator(9);
         var a = rand([2, 1, 33, 33], generator: g) * 2 - 1;
@@ -44,5 +44,25 @@ public sealed class LpipsMetricSetTests
         TensorAssert.Close(lpips.forward(a.expand(2, 3, 33, 33), b.expand(2, 3, 33, 33)), lpips.forward(a, b), 1e-7, 1e-6, "gray vs replicated");
         var e = Assert.Throws<ArgumentException>(() => lpips.forward(a.expand(2, 2, 33, 33), b.expand(2, 2, 33, 33)));
         Assert.Contains("2 channels", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// LPIPS with weights drawn like the golden fixture's (He-scaled trunk, small biases, non-negative
+    /// calibration), independent of the global random state.
+    /// </summary>
+    private static Lpips SeededLpips(int seed)
+    {
+        var lpips = new Lpips();
+        var g = new Generator((ulong)seed);
+        using var noGrad = no_grad();
+        foreach (var (name, p) in lpips.named_parameters())
+        {
+            long fanIn = p.dim() > 1 ? p.shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 1;
+            p.copy_(name.StartsWith("lin", StringComparison.Ordinal) ? rand(p.shape, generator: g) * 0.5
+                : p.dim() > 1 ? randn(p.shape, generator: g) * Math.Sqrt(2.0 / fanIn)
+                : randn(p.shape, generator: g) * 0.1);
+        }
+
+        return lpips;
     }
 }
