@@ -7,7 +7,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// OpenSTL's <c>BasicConv2d</c> with <c>act_norm=True</c>: Conv2d → GroupNorm(2) → SiLU, or for the
 /// upsampling variant Conv2d to 4·C_out → PixelShuffle(2) → GroupNorm(2) → SiLU. Keys <c>conv.*</c>
 /// (<c>conv.0.*</c> when upsampling) and <c>norm.*</c>. Conv weights start truncated-normal (std 0.02), biases 0,
-/// as the reference initialises them.
+/// as the reference initialises them; the GroupNorm starts at weight 1, bias 0.
 /// </summary>
 internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
 {
@@ -31,6 +31,7 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
         }
 
         norm = nn.GroupNorm(2, cOut);
+        InitNorm(norm);
         RegisterComponents();
     }
 
@@ -39,6 +40,21 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = nn.functional.silu(norm.forward(conv.forward(input)));
         return scope.MoveToOuter(y);
+    }
+
+    /// <summary>TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised; PyTorch starts them at 1 and 0.</summary>
+    private static void InitNorm(GroupNorm n)
+    {
+        using var noGrad = no_grad();
+        if (n.weight is { } weight)
+        {
+            nn.init.ones_(weight);
+        }
+
+        if (n.bias is { } bias)
+        {
+            nn.init.zeros_(bias);
+        }
     }
 
     private static void InitConv(Conv2d c)

@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using SvqVideo.Testing;
+using SvqVideo.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Plugins.SimVP.Tests;
+
+/// <summary>SvqVideo checkpoints of SimVP: save, reload through the predictor factory, and the one-line errors.</summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("svq-simvp-ckpt-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>A trained-looking model: one training pass moves the BatchNorm running statistics off their defaults.</summary>
+    private static IForecastModel TrainedLooking(bool withSvq, string modelType = "gSTA", string placement = "pre")
+    {
+        var model = SmallModels.Create(modelType, withSvq, placement: placement);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.Forward(SmallModels.Frames01(CPU, seed: 3));
+        return model;
+    }
+
+    public static TheoryData<string, bool, string, string> RoundTripCases()
+    {
+        var rows = new TheoryData<string, bool, string, string>();
+        foreach (var device in TestDevices.Names)
+        {
+            rows.Add("gSTA", true, "pre", device);
+            rows.Add("gSTA", true, "post", device);
+            rows.Add("IncepU", false, "pre", device);
+        }
+
+        return rows;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(RoundTripCases))]
+    public void SavedCheckpointReloadsThroughThePredictorFactoryWithIdenticalOutputs(string modelType, bool withSvq, string placement, string deviceName)
+    {
+        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
+        var device = TestDevices.TryGet(deviceName)!;
+        using var original = TrainedLooking(withSvq, modelType, placement);
+        original.Module.to(device).eval();
+        string path = Path.Combine(_dir, "model.safetensors");
+        SimVPCheckpoints.Save(path, original, new JsonObject { ["epoch"] = 3 });
+
+        var manifest = Checkpoint.ReadManifest(path);
+        Assert.Equal(original.Config, manifest.Model);
+        Assert.Equal(original.Quantizer?.Options, manifest.Quantizer);
+        Assert.Equal(3, (int)manifest.Training!["epoch"]!);
+        Assert.Equal("gray", manifest.ChannelOrder);
+
+        using var predictor = new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = deviceName, Services = new QuantizerRegistry() });
+        var loaded = Assert.IsAssignableFrom<IForecastModel>(predictor.GetService(typeof(IForecastModel)));
+        Assert.Equal(original.Config, loaded.Config);
+        Assert.Equal("simvp", predictor.Metadata.Name);
+        Assert.Equal((SmallModels.Frames, SmallModels.Frames), (predictor.Metadata.FramesIn, predictor.Metadata.FramesOut));
+
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        var x = SmallModels.Frames01(device);
+        var expected = original.Forward(x);
+        var actual = loaded.Forward(x);
+        TensorAssert.Close(expected.Prediction, actual.Prediction, 0, 0, "prediction after reload");
+        if (withSvq)
+        {
+            TensorAssert.Close(expected.Quantizer!.Quantized, actual.Quantizer!.Quantized, 0, 0, "quantized latents after reload");
+        }
+
+        int horizon = SmallModels.Frames + 2;
+        var clipData = x[0].cpu().contiguous().data<float>().ToArray();
+        var forecast = predictor.Predict(new FrameClip(clipData, SmallModels.Frames, SmallModels.Channels, SmallModels.Size, SmallModels.Size), new ForecastOptions { Frames = horizon });
+        var viaTensor = original.Forecast(x.narrow(0, 0, 1), horizon).clamp(0, 1).cpu().contiguous().data<float>().ToArray();
+        Assert.Equal(horizon, forecast.Frames);
+        Assert.Equal(viaTensor, forecast.Data.ToArray());
+    }
+
+    [Fact]
+    public void TrainingStateUnderOptimAndTrainPrefixesIsIgnoredOnLoad()
+    {
+        using var original = TrainedLooking(withSvq: false);
+        string path = Path.Combine(_dir, "with-optim.safetensors");
+        var tensors = original.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        using var moment = ones(3);
+        using var step = tensor(7L);
+        tensors["optim.state.0.exp_avg"] = moment;
+        tensors["train.step"] = step;
+        Checkpoint.Save(path, new CheckpointManifest { Model = original.Config }, tensors);
+
+        using var loaded = SimVPCheckpoints.Load(path, quantizers: null);
+        Assert.Equal(original.Module.state_dict().Count, loaded.Module.state_dict().Count);
+    }
+
+    [Fact]
+    public void MissingQuantizerRegistryIsNamedInTheError()
+    {
+        string path = SaveSmall(withSvq: true);
+        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu" }));
+        Assert.Contains("quantizer 'svq'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("IQuantizerResolver", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingQuantizerPluginIsNamedInTheError()
+    {
+        string path = SaveSmall(withSvq: true);
+        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new QuantizerRegistry(withSvq: false) }));
+        Assert.Contains("no loaded plugin provides it", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'svq'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckpointOfAnotherFamilyIsRejected()
+    {
+        using var model = SmallModels.Create();
+        string path = Path.Combine(_dir, "other.safetensors");
+        Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
+        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        Assert.Contains("'convlstm' model, not simvp", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TensorsOfAnotherShapeAreRejectedNamingTheFirstMismatchingKey()
+    {
+        using var small = SmallModels.Create();
+        using var wider = new SimVPModelFactory().Create(SmallModels.Config().With("hid_T", 24), null);
+        string path = Path.Combine(_dir, "mismatch.safetensors");
+        Checkpoint.Save(path, new CheckpointManifest { Model = small.Config }, wider.Module.state_dict());
+        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        Assert.Contains("shape mismatch for 'hid.", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void MissingTensorIsNamed()
+    {
+        using var model = SmallModels.Create();
+        string path = Path.Combine(_dir, "missing.safetensors");
+        var tensors = model.Module.state_dict().Where(kv => kv.Key != "dec.readout.bias");
+        Checkpoint.Save(path, new CheckpointManifest { Model = model.Config }, tensors);
+        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        Assert.Contains("missing key 'dec.readout.bias'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingFileAndMissingPathGiveClearErrors()
+    {
+        var factory = new SimVPPredictorFactory();
+        var missing = Path.Combine(_dir, "nope.safetensors");
+        var e = Assert.Throws<FileNotFoundException>(() => factory.Create(new PredictorCreateOptions { CheckpointPath = missing, Device = "cpu" }));
+        Assert.Contains(missing, e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => factory.Create(new PredictorCreateOptions { Device = "cpu" }));
+    }
+
+    private string SaveSmall(bool withSvq)
+    {
+        using var model = SmallModels.Create(withSvq: withSvq);
+        string path = Path.Combine(_dir, $"small-{withSvq}.safetensors");
+        SimVPCheckpoints.Save(path, model);
+        return path;
+    }
+}
