@@ -11,7 +11,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// decoded with the first encoder layer's skip. State-dict keys <c>enc.*</c>, <c>hid.*</c>, <c>dec.*</c> and
 /// <c>vq.vq.*</c> are the reference's. Built in training mode on the CPU. Not thread-safe.
 /// </summary>
-internal sealed class SimVPModel : nn.Module, IForecastModel
+internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder
 {
     private readonly Encoder enc;
     private readonly nn.Module<Tensor, Tensor> hid;
@@ -116,6 +116,27 @@ internal sealed class SimVPModel : nn.Module, IForecastModel
         ValidateFrames(frames);
         var s = _settings;
         return enc.forward(frames.reshape(frames.shape[0] * s.FramesIn, s.Channels, s.Height, s.Width));
+    }
+
+    /// <summary>
+    /// The latents at the quantizer's input (N = B·T, hid_S, h, w): the encoder's output for <c>pre</c> placement,
+    /// the translator's output for <c>post</c>. Without a quantizer, the encoder's output.
+    /// </summary>
+    public Tensor EncodeLatents(Tensor frames)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var s = _settings;
+        var latent = Encode(frames).Latent;
+        if (vq is null || s.Placement == QuantizerPlacement.Pre)
+        {
+            return scope.MoveToOuter(latent);
+        }
+
+        long b = frames.shape[0];
+        var (h, w) = s.Latent;
+        var translated = hid.forward(latent.reshape(b, s.TranslatorChannels, h, w)).reshape(b * s.FramesIn, s.HidS, h, w);
+        return scope.MoveToOuter(translated);
     }
 
     protected override void Dispose(bool disposing)
