@@ -15,6 +15,15 @@ internal static class CodebookUsage
     /// <c>used_codes_theta3</c> and <c>kurtosis</c>. When no weight exceeds θ the reference divides by
     /// zero (NaN); here the perplexity is reported as 0 and the used-code count as 0.
     /// </summary>
+    /// <summary>Uses per code at threshold θ (float32, length N): how many tokens have |z| &gt; θ for each code.</summary>
+    public static Tensor Counts(Tensor weights, double theta)
+    {
+        using var scope = NewDisposeScope();
+        var w = weights.detach().to(ScalarType.Float64).reshape(-1, weights.shape[^1]);
+        var z = ((w - w.mean()) / w.std()).abs();
+        return z.gt(theta).to(ScalarType.Float32).sum(dim: 0).MoveToOuterDisposeScope();
+    }
+
     public static IReadOnlyDictionary<string, double> Measure(Tensor weights)
     {
         using var scope = NewDisposeScope();

@@ -14,7 +14,7 @@ namespace SvqVideo.Plugins.Svq;
 /// explicit path. With <c>out_relu</c> the weights are not affine and the explicit path is used.
 /// </para>
 /// </summary>
-internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics
+internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICodebookUsage
 {
     // Field names are the reference state-dict keys.
     private readonly Parameter codebook;
@@ -89,6 +89,19 @@ internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics
     /// </summary>
     public IReadOnlyDictionary<string, double> Diagnose(Tensor latents)
     {
+        using var scope = NewDisposeScope();
+        return CodebookUsage.Measure(SampledWeights(latents));
+    }
+
+    /// <summary>Uses per code at θ = 2 (the paper's perplexity threshold) on the same token sample as <see cref="Diagnose"/>.</summary>
+    public Tensor CodeUsage(Tensor latents)
+    {
+        using var scope = NewDisposeScope();
+        return CodebookUsage.Counts(SampledWeights(latents), 2.0).MoveToOuterDisposeScope();
+    }
+
+    private Tensor SampledWeights(Tensor latents)
+    {
         ValidateLatents(latents);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -100,7 +113,6 @@ internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics
             tokens = tokens.index_select(0, rows);
         }
 
-        var weights = ForwardExplicit(tokens).Weights;
-        return CodebookUsage.Measure(weights);
+        return ForwardExplicit(tokens).Weights.MoveToOuterDisposeScope();
     }
 }

@@ -73,4 +73,18 @@ public sealed class SvqDiagnosticsTests
         Assert.InRange(d["used_codes_theta2"], 1, 200);
         Assert.True(d["perplexity_theta2"] >= 1 && d["perplexity_theta2"] <= 200);
     }
+
+    [Fact]
+    public void CodeUsageCountsAgreeWithTheUsedCodesAndThePerplexity()
+    {
+        using var q = new SvqQuantizer(new QuantizerOptions { Kind = "svq", Dimension = 8, CodebookSize = 200 }.With("diagnostic_tokens", 64));
+        using var x = randn(4, 8, 10, 10);
+        var d = q.Diagnose(x);
+        using var usage = q.CodeUsage(x);
+        Assert.Equal(new long[] { 200 }, usage.shape);
+        Assert.Equal(d["used_codes_theta2"], usage.gt(0).sum().item<long>());
+        using var p = usage.to(ScalarType.Float64) / usage.sum().to(ScalarType.Float64);
+        double perplexity = Math.Exp(-(p * (p + 1e-10).log()).sum().item<double>());
+        Assert.Equal(d["perplexity_theta2"], perplexity, 6);
+    }
 }
