@@ -53,6 +53,7 @@ internal sealed class CommandContext : IDisposable
     /// <summary>Loads libtorch (with a clear error when it cannot), applies --threads and --seed, resolves --device.</summary>
     public Device InitTorch()
     {
+        NativeAllocator.TuneForTensors();
         NativeRuntime.EnsureTorch();
         if (Threads > 0)
         {

@@ -7,6 +7,7 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> Extra()
     {
+        yield return Commands.DemoCommand.Create();
         yield return Commands.TrainCommand.Create();
         yield return Commands.MetricsCommand.Create();
     }

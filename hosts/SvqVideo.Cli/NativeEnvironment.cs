@@ -19,6 +19,10 @@ internal static partial class NativeEnvironment
         Set("OPENCV_LOG_LEVEL", "ERROR");
         Set("OPENCV_FFMPEG_LOGLEVEL", "-8");
         Set("OPENCV_VIDEOIO_DEBUG", "0");
+
+        // libgomp's default spin-waiting burns the other core whenever anything else runs (a decoder
+        // thread, another process); passive waiting measured 4x faster training under load.
+        Set("OMP_WAIT_POLICY", "PASSIVE");
     }
 
     private static void Set(string name, string value)

@@ -71,13 +71,22 @@ internal sealed class RunPlan
         }
     }
 
-    public string Str(JsonObject s, string key, string fallback) => s[key]?.GetValue<string>() ?? fallback;
+    public string Str(JsonObject s, string key, string fallback) => s[key] is { } n ? Text(n) : fallback;
 
-    public int Int(JsonObject s, string key, int fallback) => s[key] is { } n ? (int)n.GetValue<double>() : fallback;
+    public int Int(JsonObject s, string key, int fallback) => s[key] is { } n ? (int)Number(key, n) : fallback;
 
-    public double Num(JsonObject s, string key, double fallback) => s[key] is { } n ? n.GetValue<double>() : fallback;
+    public double Num(JsonObject s, string key, double fallback) => s[key] is { } n ? Number(key, n) : fallback;
 
-    public bool Bool(JsonObject s, string key, bool fallback) => s[key] is { } n ? n.GetValue<bool>() : fallback;
+    public bool Bool(JsonObject s, string key, bool fallback) => s[key] is { } n
+        ? (bool.TryParse(Text(n), out bool b) ? b : throw new CliException(ExitCodes.Usage, $"'{key}' must be true or false, got {n.ToJsonString()}"))
+        : fallback;
+
+    /// <summary>A JSON scalar as invariant text (strings unquoted).</summary>
+    public static string Text(JsonNode n) => n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : n.ToJsonString();
+
+    private static double Number(string key, JsonNode n) =>
+        double.TryParse(Text(n), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+            : throw new CliException(ExitCodes.Usage, $"'{key}' must be a number, got {n.ToJsonString()}");
 
     public int FramesIn => Int(Dataset, "frames_in", 10);
 
@@ -163,12 +172,7 @@ internal sealed class RunPlan
                 continue;
             }
 
-            config = config.With(key, value.GetValueKind() switch
-            {
-                JsonValueKind.String => value.GetValue<string>(),
-                JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
-                _ => value.GetValue<double>().ToString(CultureInfo.InvariantCulture),
-            });
+            config = config.With(key, Text(value));
         }
 
         var q = BuildQuantizer(catalog, config.GetInt("hid_S", 16));
@@ -197,13 +201,13 @@ internal sealed class RunPlan
         {
             CodebookSize = Int(Quantizer, "codebook_size", o.CodebookSize),
             Frozen = Bool(Quantizer, "frozen", o.Frozen),
-            Init = Quantizer["init"]?.GetValue<string>() ?? o.Init,
+            Init = Quantizer["init"] is { } init ? Text(init) : o.Init,
         };
         if (Quantizer["params"] is JsonObject extra)
         {
             foreach (var (k, v) in extra)
             {
-                o = o.With(k, v?.ToString() ?? "");
+                o = o.With(k, v is null ? "" : Text(v));
             }
         }
 
@@ -239,7 +243,7 @@ internal sealed class RunPlan
             Loss = Enum.Parse<LossKind>(Str(t, "loss", "l1"), ignoreCase: true),
             NoiseFraction = Num(t, "noise", 0),
             EarlyStoppingPatience = Int(t, "patience", 10),
-            MaxWallTime = t["budget"] is { } b ? Durations.Parse(b.GetValue<string>()) : null,
+            MaxWallTime = t["budget"] is { } b ? Durations.Parse(Text(b)) : null,
             MaxStepsPerEpoch = Int(t, "max_steps_per_epoch", 0),
             MaxValidationClips = Int(t, "max_val_clips", 0),
             Seed = ctx.Seed,

@@ -56,7 +56,7 @@ internal static class MetricsCommand
         lpipsModule?.to(device);
         var set = new MetricSet(new MetricSetOptions
         {
-            Metrics = lpipsOk ? MetricNames.All : MetricNames.Default,
+            Metrics = MetricNames.All,
             Lpips = lpipsModule,
             LpipsUnavailableReason = lpipsOk ? null : reason,
         });
