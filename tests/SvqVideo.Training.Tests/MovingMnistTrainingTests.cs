@@ -12,9 +12,10 @@ namespace SvqVideo.Training.Tests;
 /// End to end with the real parts: a small SimVP (gSTA) with SVQ in its latent space, trained on
 /// generated one-digit Moving-MNIST clips for a fixed, small number of steps (L1 loss, OneCycle),
 /// must bring its validation loss well below the untrained model's and below the copy-last-frame
-/// baseline. Runs are seeded, so the outcome does not depend on machine speed. Measured: the fast
-/// variant (48×48, 4 → 4, 64 steps) about 20 s on two free cores; the slow one (64×64, 10 → 10,
-/// 128 steps) about 7 minutes (untrained 0.136 → 0.0247, baseline 0.0400).
+/// baseline. Runs are seeded, so the outcome does not depend on machine speed. Measured on a shared
+/// 2-core machine: the fast variant (48×48, 4 → 4, 64 steps) 4.5–55 s per epoch depending on the
+/// load (untrained 0.172 → 0.0461, baseline 0.0537); the slow one (64×64, 10 → 10, 128 steps)
+/// 95–615 s per epoch (untrained 0.136 → 0.0247, baseline 0.0400).
 /// </summary>
 public class MovingMnistTrainingTests(ITestOutputHelper output)
 {
