@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace SvqVideo.Bench;
+
+/// <summary>
+/// Command line: <c>[--quick] [--json FILE] [--only SECTION,...] [--threads N] [--reps N]</c>.
+/// Sections: machine, models, translators, svq, forecast, streaming. <c>--child ARGS</c> is internal
+/// (one measurement in a fresh process so that its peak memory is its own).
+/// </summary>
+internal sealed record BenchOptions
+{
+    public static readonly string[] Sections = ["machine", "models", "translators", "svq", "forecast", "streaming"];
+
+    public bool Quick { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Sections, StringComparer.Ordinal);
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Timed repetitions per measurement (median reported); null picks 2 with --quick and 5 otherwise.</summary>
+    public int? Repeats { get; init; }
+
+    /// <summary>Frames streamed through the session (10,000 unless --quick).</summary>
+    public int StreamFrames => Quick ? 500 : 10_000;
+
+    public int Reps => Repeats ?? (Quick ? 2 : 5);
+
+    public int Warmup => Quick ? 1 : 2;
+
+    /// <summary>The arguments after <c>--child</c>, or null in the parent.</summary>
+    public IReadOnlyList<string>? Child { get; init; }
+
+    public bool Runs(string section) => Only.Contains(section);
+
+    /// <exception cref="ArgumentException">An unknown option, a missing value or an unknown section (one line).</exception>
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            switch (a)
+            {
+                case "--quick":
+                    o = o with { Quick = true };
+                    break;
+                case "--json":
+                    o = o with { JsonPath = Value(args, ref i) };
+                    break;
+                case "--threads":
+                    o = o with { Threads = PositiveInt(a, Value(args, ref i)) };
+                    break;
+                case "--reps":
+                    o = o with { Repeats = PositiveInt(a, Value(args, ref i)) };
+                    break;
+                case "--only":
+                    var only = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var unknown = only.Where(s => !Sections.Contains(s)).ToArray();
+                    if (unknown.Length > 0)
+                    {
+                        throw new ArgumentException($"--only: unknown section '{unknown[0]}' (sections: {string.Join(", ", Sections)})");
+                    }
+
+                    o = o with { Only = new HashSet<string>(only, StringComparer.Ordinal) };
+                    break;
+                case "--child":
+                    return o with { Child = args[(i + 1)..] };
+                default:
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N)");
+            }
+        }
+
+        return o;
+    }
+
+    /// <summary>The options a child process needs to measure like its parent.</summary>
+    public IEnumerable<string> ChildPrefix()
+    {
+        yield return "--threads";
+        yield return Threads.ToString(CultureInfo.InvariantCulture);
+        yield return "--reps";
+        yield return Reps.ToString(CultureInfo.InvariantCulture);
+        if (Quick)
+        {
+            yield return "--quick";
+        }
+    }
+
+    private static string Value(string[] args, ref int i)
+    {
+        if (i + 1 >= args.Length)
+        {
+            throw new ArgumentException($"{args[i]} needs a value");
+        }
+
+        return args[++i];
+    }
+
+    private static int PositiveInt(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
+            ? n
+            : throw new ArgumentException($"{option} must be a positive integer, got '{value}'");
+}

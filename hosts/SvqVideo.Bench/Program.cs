@@ -1,0 +1,110 @@
+// The SvqVideo benchmark (issue #7): see BENCHMARKS.md for what it measures and the latest results.
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SvqVideo.Bench;
+using SvqVideo.Torch;
+using static TorchSharp.torch;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"svqvideo-bench: {e.Message}");
+    return 2;
+}
+
+set_num_threads(options.Threads);
+if (options.Child is { } child)
+{
+    var result = child[0] switch
+    {
+        "model" => ModelBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
+        "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
+        _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
+    };
+    Console.WriteLine(result.ToJsonString());
+    return 0;
+}
+
+var report = new JsonObject
+{
+    ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+    ["command"] = "SvqVideo.Bench " + string.Join(' ', args),
+    ["machine"] = Machine.Describe(options),
+};
+var log = Console.Error;
+
+if (options.Runs("machine"))
+{
+    log.WriteLine("machine limit ...");
+    report["machine_limit"] = MachineLimit.Measure(options);
+}
+
+if (options.Runs("models"))
+{
+    var rows = new JsonArray();
+    var specs = ModelSpec.Quantizers.Select(q => new ModelSpec("small", "gSTA", q))
+        .Concat(ModelSpec.Quantizers.Select(q => new ModelSpec("small", "IncepU", q)))
+        .Concat(ModelSpec.Quantizers.Select(q => new ModelSpec("mmnist", "gSTA", q)));
+    foreach (var spec in specs)
+    {
+        log.WriteLine($"model {spec.Label} ...");
+        rows.Add(ChildProcess.Run(options, "model", spec.Size, spec.ModelType, spec.Quantizer));
+    }
+
+    report["models"] = rows;
+}
+
+if (options.Runs("translators"))
+{
+    var rows = new JsonArray();
+    foreach (var type in ModelSpec.Translators)
+    {
+        log.WriteLine($"translator {type} ...");
+        rows.Add(ChildProcess.Run(options, "model", "small", type, "none"));
+    }
+
+    report["translators"] = rows;
+}
+
+if (options.Runs("svq"))
+{
+    var rows = new JsonArray();
+    foreach (int codes in SvqModuleBench.Codebooks)
+    {
+        foreach (string path in new[] { "fast", "explicit" })
+        {
+            log.WriteLine($"svq module N={codes} {path} ...");
+            rows.Add(ChildProcess.Run(options, "svq", codes.ToString(CultureInfo.InvariantCulture), path));
+        }
+    }
+
+    report["svq_module"] = rows;
+}
+
+if (options.Runs("forecast"))
+{
+    log.WriteLine("forecast end to end ...");
+    report["forecast"] = ForecastBench.Measure(options);
+}
+
+if (options.Runs("streaming"))
+{
+    log.WriteLine($"streaming {options.StreamFrames} frames ...");
+    report["streaming"] = StreamingBench.Measure(options);
+}
+
+report["load_average_after"] = Machine.LoadAverage();
+report["targets"] = Targets.Evaluate(report);
+Console.Write(ReportTables.Render(report));
+if (options.JsonPath is { } jsonPath)
+{
+    AtomicFile.Write(jsonPath, s => JsonSerializer.Serialize(s, report, new JsonSerializerOptions { WriteIndented = true }));
+    log.WriteLine($"wrote {jsonPath}");
+}
+
+return 0;

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+
+namespace SvqVideo.Bench;
+
+/// <summary>
+/// Issue #7's goals checked against a report: reference figures (PyTorch OpenSTL / SVQ-Forecasting, 2 threads),
+/// at least 1× for plain models and 2× for SVQ, SVQ fast path at most 10 % over no quantizer, mmnist inference at least 60 % of
+/// GEMM, SVQ module fast 20× faster and 10× lighter at N = 10000, forecast under 10 s, streaming RSS growth under 5 %.
+/// </summary>
+internal static class Targets
+{
+    private static readonly (string Size, string Type, string Quantizer, double Inference, double Training, double Factor)[] Reference =
+    [
+        ("small", "gSTA", "none", 106.8, 32.6, 1),
+        ("small", "gSTA", "svq-fast", 44.9, 14.0, 2),
+        ("small", "IncepU", "none", 114.3, 36.6, 1),
+        ("mmnist", "gSTA", "none", 3.83, 1.97, 1),
+        ("mmnist", "gSTA", "svq-fast", 3.93, 1.05, 2),
+    ];
+
+    public static JsonArray Evaluate(JsonObject report)
+    {
+        var targets = new JsonArray();
+        void Add(string name, double goal, double measured, bool higherIsBetter, string unit)
+        {
+            if (double.IsNaN(measured))
+            {
+                return;
+            }
+
+            targets.Add(new JsonObject
+            {
+                ["target"] = name,
+                ["goal"] = $"{(higherIsBetter ? ">=" : "<=")} {goal:G4}{unit}",
+                ["measured"] = Math.Round(measured, 3),
+                ["met"] = higherIsBetter ? measured >= goal : measured <= goal,
+            });
+        }
+
+        var models = report["models"] as JsonArray;
+        JsonObject? Row(string size, string type, string q) =>
+            models?.OfType<JsonObject>().FirstOrDefault(r => (string?)r["size"] == size && (string?)r["model_type"] == type && (string?)r["quantizer"] == q && r["error"] is null);
+
+        foreach (var (size, type, q, inference, training, factor) in Reference)
+        {
+            if (Row(size, type, q) is { } row)
+            {
+                string label = $"{size} {type} {q}";
+                Add($"{label} inference seq/s ({factor}x ref {inference})", inference * factor, (double)row["inference_seq_per_s"]!, true, "");
+                Add($"{label} training seq/s ({factor}x ref {training})", training * factor, (double)row["training_seq_per_s"]!, true, "");
+            }
+        }
+
+        foreach (var (size, type) in new[] { ("small", "gSTA"), ("mmnist", "gSTA") })
+        {
+            if (Row(size, type, "none") is { } plain && Row(size, type, "svq-fast") is { } svq)
+            {
+                Add($"{size} {type}: SVQ fast inference time over none", 10, 100 * (((double)plain["inference_seq_per_s"]! / (double)svq["inference_seq_per_s"]!) - 1), false, " %");
+                Add($"{size} {type}: SVQ fast training time over none", 10, 100 * (((double)plain["training_seq_per_s"]! / (double)svq["training_seq_per_s"]!) - 1), false, " %");
+            }
+        }
+
+        if (Row("mmnist", "gSTA", "none") is { } mm && report["machine_limit"] is JsonObject limit)
+        {
+            Add("mmnist gSTA inference GFLOP/s as % of GEMM", 60, 100 * (double)mm["inference_gflops"]! / (double)limit["gemm_gflops"]!, true, " %");
+        }
+
+        if (report["svq_module"] is JsonArray svqRows)
+        {
+            var fast = svqRows.OfType<JsonObject>().FirstOrDefault(r => (int?)r["codes"] == 10000 && (string?)r["path"] == "fast");
+            var slow = svqRows.OfType<JsonObject>().FirstOrDefault(r => (int?)r["codes"] == 10000 && (string?)r["path"] == "explicit");
+            if (fast?["forward_backward_seconds"] is not null && slow?["forward_backward_seconds"] is not null)
+            {
+                Add("SVQ module N=10000: explicit / fast time (fwd+bwd)", 20, (double)slow["forward_backward_seconds"]! / (double)fast["forward_backward_seconds"]!, true, "x");
+                Add("SVQ module N=10000: explicit / fast peak RSS", 10, (double)slow["peak_rss_mib"]! / (double)fast["peak_rss_mib"]!, true, "x");
+            }
+        }
+
+        if (report["forecast"] is JsonObject forecast)
+        {
+            Add("forecast 400-frame clip seconds", 10, (double)forecast["seconds"]!, false, " s");
+        }
+
+        if (report["streaming"] is JsonObject streaming)
+        {
+            Add($"streaming {(int)streaming["frames"]!} frames RSS growth", 5, (double)streaming["rss_growth_percent"]!, false, " %");
+        }
+
+        return targets;
+    }
+}
