@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using SvqVideo.Cli.Reports;
+using SvqVideo.Metrics;
+using SvqVideo.Training;
+
+namespace SvqVideo.Cli;
+
+/// <summary>
+/// The result of an A/B test of quantizers: one <see cref="Run"/> per (quantizer, seed), summarised as mean ± sample
+/// standard deviation over seeds per quantizer, and written as <c>ab.json</c>, a validation-loss PNG and <c>index.html</c>.
+/// </summary>
+internal sealed class AbReport
+{
+    /// <summary>The summary columns: (JSON key, table header, number format; "M" shows millions).</summary>
+    private static readonly (string Key, string Header, string Format)[] Columns =
+    [
+        ("validation_loss", "val loss", "G4"),
+        (MetricNames.Mse, "MSE", "F2"),
+        (MetricNames.Mae, "MAE", "F2"),
+        (MetricNames.Ssim, "SSIM", "F4"),
+        (MetricNames.Psnr, "PSNR", "F2"),
+        ("train_seconds", "train s", "F0"),
+        ("parameters", "params (M)", "M"),
+    ];
+
+    private static readonly string[] RunMetrics = [MetricNames.Mse, MetricNames.Mae, MetricNames.PixelMse, MetricNames.PixelMae, MetricNames.Ssim, MetricNames.SsimWang, MetricNames.Psnr];
+
+    private readonly List<Run> _runs = [];
+
+    public AbReport(IReadOnlyList<string> quantizers, IReadOnlyList<int> seeds, string budget, double noise, string dataset, int testClips)
+    {
+        Quantizers = quantizers;
+        Seeds = seeds;
+        Budget = budget;
+        Noise = noise;
+        Dataset = dataset;
+        TestClips = testClips;
+    }
+
+    /// <summary>One trained and scored model: its best checkpoint's scores on the clean test clips and, with <c>--noise</c>, on noisy ones (else null).</summary>
+    internal sealed record Run(string Quantizer, int Seed, string Folder, long Parameters, TrainingResult Training, EvalRunner.Outcome Clean, EvalRunner.Outcome? Noisy);
+
+    public IReadOnlyList<string> Quantizers { get; }
+
+    public IReadOnlyList<int> Seeds { get; }
+
+    public string Budget { get; }
+
+    public double Noise { get; }
+
+    public string Dataset { get; }
+
+    public int TestClips { get; }
+
+    public IReadOnlyList<Run> Runs => _runs;
+
+    public void Add(Run run) => _runs.Add(run);
+
+    /// <summary>Mean and sample standard deviation (null for a single value) of a column over one quantizer's runs.</summary>
+    public (double Mean, double? Std, int N) Stat(string quantizer, string key)
+    {
+        var values = _runs.Where(r => r.Quantizer == quantizer).Select(r => Value(r, key)).Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (values.Count == 0)
+        {
+            return (double.NaN, null, 0);
+        }
+
+        double mean = values.Average();
+        double? std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : null;
+        return (mean, std, values.Count);
+    }
+
+    /// <summary>The table for people: one row per quantizer plus the copy-last-frame baseline.</summary>
+    public Table ToTable()
+    {
+        var table = new Table().Title(Markup.Escape($"A/B on {Dataset}: {TestClips} test clips, seeds {string.Join(",", Seeds)}, budget {Budget} per run{(Noise > 0 ? $", noise η={Noise:G3}" : "")}"));
+        foreach (var header in Header())
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        }
+
+        foreach (var row in Rows())
+        {
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        table.Caption("mean ± sample std over seeds; MSE/MAE are OpenSTL's per-frame sums; SSIM is OpenSTL's; val loss is the training loss on validation clips");
+        return table;
+    }
+
+    /// <summary>Writes the validation-loss PNG, ab.json and index.html into <paramref name="folder"/>; returns the JSON.</summary>
+    public JsonObject Write(string folder, IReadOnlyDictionary<string, string> examplePictures)
+    {
+        string plot = Path.Combine(folder, "validation-loss.png");
+        var series = new Dictionary<string, IReadOnlyList<(double X, double Y)>>();
+        foreach (var r in _runs)
+        {
+            series[$"{r.Quantizer} seed {r.Seed}"] = r.Training.History.Where(e => e.ValidationLoss is not null).Select(e => ((double)e.Epoch, e.ValidationLoss!.Value)).ToList();
+        }
+
+        if (_runs.Select(r => r.Training.BaselineLoss).FirstOrDefault(b => b is not null) is { } baseline)
+        {
+            int last = Math.Max(1, _runs.Max(r => r.Training.History.Count == 0 ? 1 : r.Training.History[^1].Epoch));
+            series["copy-last-frame"] = [(1.0, baseline), (last, baseline)];
+        }
+
+        Charts.WriteCurves(plot, "validation loss per run", "validation loss", series);
+
+        var html = new HtmlReport("SvqVideo A/B test of quantizers")
+            .Paragraph($"Quantizers {string.Join(", ", Quantizers)} trained on the same data ({Dataset}) with seeds {string.Join(", ", Seeds)} and a budget of {Budget} each"
+                + (Noise > 0 ? $"; noise injection η = {Noise:G3} in training, and the 'noisy' columns score test inputs corrupted the same way." : ".")
+                + " Every run's best checkpoint (lowest validation loss) is scored on the test split.")
+            .Heading("Summary (mean ± sample std over seeds)")
+            .Table(Header(), Rows())
+            .Heading("Runs")
+            .Table(["quantizer", "seed", "stop", "epochs", "steps", "best val loss", "MSE", "MAE", "SSIM", "PSNR", "train s", "folder"], _runs.Select(r => (IReadOnlyList<string>)
+            [
+                r.Quantizer, r.Seed.ToString(CultureInfo.InvariantCulture), r.Training.Reason.ToString(), r.Training.EpochsCompleted.ToString(CultureInfo.InvariantCulture),
+                r.Training.Steps.ToString(CultureInfo.InvariantCulture), Fmt(r.Training.BestValidationLoss, "G4"), Fmt(Value(r, MetricNames.Mse), "F2"), Fmt(Value(r, MetricNames.Mae), "F2"),
+                Fmt(Value(r, MetricNames.Ssim), "F4"), Fmt(Value(r, MetricNames.Psnr), "F2"), Fmt(r.Training.Elapsed.TotalSeconds, "F0"), Path.GetFileName(r.Folder),
+            ]))
+            .Heading("Validation loss")
+            .Image("validation-loss.png", "validation loss of every run by epoch, with the copy-last-frame loss");
+        if (examplePictures.Count > 0)
+        {
+            html.Heading("Examples (context | truth | prediction | |error|), first seed");
+            foreach (var (quantizer, picture) in examplePictures)
+            {
+                html.Image(picture, quantizer);
+            }
+        }
+
+        string page = Path.Combine(folder, "index.html");
+        html.Write(page);
+
+        var json = ToJson();
+        json["plot"] = plot;
+        json["report"] = page;
+        string text = json.ToJsonString(JsonOutput.Indented);
+        Torch.AtomicFile.Write(Path.Combine(folder, "ab.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+        return json;
+    }
+
+    private JsonObject ToJson()
+    {
+        var summary = new JsonArray();
+        foreach (var q in Quantizers)
+        {
+            var entry = new JsonObject { ["quantizer"] = q, ["runs"] = _runs.Count(r => r.Quantizer == q) };
+            foreach (var key in SummaryKeys())
+            {
+                var (mean, std, n) = Stat(q, key);
+                if (n > 0)
+                {
+                    entry[key] = new JsonObject { ["mean"] = mean, ["std"] = std };
+                }
+            }
+
+            summary.Add(entry);
+        }
+
+        var first = _runs.FirstOrDefault();
+        var baseline = new JsonObject();
+        if (first is not null)
+        {
+            baseline["validation_loss"] = first.Training.BaselineLoss;
+            baseline["test"] = Means(first.Clean.Baseline);
+            if (first.Noisy is { } noisy)
+            {
+                baseline["noisy_test"] = Means(noisy.Baseline);
+            }
+        }
+
+        var runs = new JsonArray();
+        foreach (var r in _runs)
+        {
+            var run = new JsonObject
+            {
+                ["quantizer"] = r.Quantizer,
+                ["seed"] = r.Seed,
+                ["folder"] = r.Folder,
+                ["checkpoint"] = r.Training.BestCheckpoint,
+                ["stop"] = r.Training.Reason.ToString(),
+                ["epochs"] = r.Training.EpochsCompleted,
+                ["steps"] = r.Training.Steps,
+                ["train_seconds"] = r.Training.Elapsed.TotalSeconds,
+                ["parameters"] = r.Parameters,
+                ["best_validation_loss"] = r.Training.BestValidationLoss,
+                ["best_epoch"] = r.Training.BestEpoch,
+                ["validation_curve"] = new JsonArray(r.Training.History.Where(e => e.ValidationLoss is not null)
+                    .Select(e => (JsonNode)new JsonObject { ["epoch"] = e.Epoch, ["loss"] = e.ValidationLoss }).ToArray()),
+                ["test"] = Means(r.Clean.Model),
+                ["quantizer_diagnostics"] = new JsonObject(r.Clean.Quantizer.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            };
+            if (r.Noisy is { } noisy)
+            {
+                run["noisy_test"] = Means(noisy.Model);
+            }
+
+            runs.Add(run);
+        }
+
+        return new JsonObject
+        {
+            ["quantizers"] = new JsonArray(Quantizers.Select(q => (JsonNode)q).ToArray()),
+            ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray()),
+            ["budget"] = Budget,
+            ["noise"] = Noise,
+            ["dataset"] = Dataset,
+            ["test_clips"] = TestClips,
+            ["summary"] = summary,
+            ["copy_last_frame"] = baseline,
+            ["runs"] = runs,
+        };
+    }
+
+    private IEnumerable<string> SummaryKeys()
+    {
+        var keys = Columns.Select(c => c.Key).Concat(RunMetrics).Distinct();
+        return Noise > 0 ? keys.Concat(RunMetrics.Select(m => "noisy_" + m)) : keys;
+    }
+
+    private IReadOnlyList<string> Header()
+    {
+        var header = new List<string> { "quantizer", "runs" };
+        header.AddRange(Columns.Select(c => c.Header));
+        if (Noise > 0)
+        {
+            header.Insert(header.IndexOf("train s"), "noisy MSE");
+        }
+
+        return header;
+    }
+
+    private List<IReadOnlyList<string>> Rows()
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var q in Quantizers)
+        {
+            var cells = new List<string> { q, _runs.Count(r => r.Quantizer == q).ToString(CultureInfo.InvariantCulture) };
+            foreach (var (key, _, format) in Columns)
+            {
+                if (key == "train_seconds" && Noise > 0)
+                {
+                    cells.Add(MeanStd(Stat(q, "noisy_" + MetricNames.Mse), "F2"));
+                }
+
+                cells.Add(MeanStd(Stat(q, key), format));
+            }
+
+            rows.Add(cells);
+        }
+
+        if (_runs.FirstOrDefault() is { } first)
+        {
+            var b = first.Clean.Baseline.Metrics;
+            var cells = new List<string> { "copy last frame", "-" };
+            foreach (var (key, _, format) in Columns)
+            {
+                if (key == "train_seconds" && Noise > 0)
+                {
+                    cells.Add(first.Noisy is { } n ? Fmt(n.Baseline.Metrics[MetricNames.Mse].Mean, "F2") : "-");
+                }
+
+                cells.Add(key switch
+                {
+                    "validation_loss" => Fmt(first.Training.BaselineLoss, format),
+                    "train_seconds" or "parameters" => "-",
+                    _ => b.TryGetValue(key, out var s) ? Fmt(s.Mean, format) : "-",
+                });
+            }
+
+            rows.Add(cells);
+        }
+
+        return rows;
+    }
+
+    private static double? Value(Run r, string key)
+    {
+        const string noisyPrefix = "noisy_";
+        return key switch
+        {
+            "validation_loss" => r.Training.BestValidationLoss,
+            "train_seconds" => r.Training.Elapsed.TotalSeconds,
+            "parameters" => r.Parameters,
+            _ when key.StartsWith(noisyPrefix, StringComparison.Ordinal) =>
+                r.Noisy is { } n && n.Model.Metrics.TryGetValue(key[noisyPrefix.Length..], out var s) ? s.Mean : null,
+            _ => r.Clean.Model.Metrics.TryGetValue(key, out var m) ? m.Mean : null,
+        };
+    }
+
+    private static JsonObject Means(MetricReport report) =>
+        new(report.Metrics.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Mean)));
+
+    private static string MeanStd((double Mean, double? Std, int N) s, string format) =>
+        s.N == 0 ? "-" : s.Std is { } std ? $"{Fmt(s.Mean, format)} ± {Fmt(std, format)}" : Fmt(s.Mean, format);
+
+    private static string Fmt(double? v, string format) =>
+        v is not { } x ? "-" : double.IsPositiveInfinity(x) ? "+inf" : double.IsNaN(x) ? "n/a"
+            : format == "M" ? (x / 1e6).ToString("F2", CultureInfo.InvariantCulture) : x.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,178 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using SvqVideo.Cli.Reports;
+using SvqVideo.Torch;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Cli.Commands;
+
+/// <summary>
+/// <c>svqvideo ab --quantizers none,svq,vq</c>: trains the same model with each quantizer on the same data, seeds and
+/// budget, scores every run's best checkpoint on the test split, and reports mean ± std over seeds.
+/// </summary>
+internal static class AbCommand
+{
+    private const string DefaultBudget = "1m";
+    private static readonly PlanOptions Plan = new();
+    private static readonly Option<string> Quantizers = new("--quantizers") { Description = "Comma-separated quantizer plugins to compare (none = no quantizer)", DefaultValueFactory = _ => "none,svq" };
+    private static readonly Option<string> Seeds = new("--seeds") { Description = "Comma-separated training seeds; each quantizer is trained once per seed", DefaultValueFactory = _ => "1" };
+    private static readonly Option<string> Out = new("--out") { Description = "Folder for the runs (<quantizer>-seed<N>/), ab.json, validation-loss.png and index.html", DefaultValueFactory = _ => "runs/ab" };
+    private static readonly Option<int> ValClips = new("--val-clips") { Description = "Validate on the first N validation clips (0 = all)", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int> TestClips = new("--test-clips") { Description = "Score on the first N test clips (0 = all)", DefaultValueFactory = _ => 0 };
+
+    public static Command Create()
+    {
+        var cmd = new Command("ab", $"A/B-test quantizers: train each on the same data, seeds and budget (default {DefaultBudget} per run on the demo preset), score on the test split, report mean ± std");
+        Plan.AddTo(cmd);
+        foreach (var o in new Option[] { Quantizers, Seeds, Out, ValClips, TestClips })
+        {
+            cmd.Options.Add(o);
+        }
+
+        cmd.SetAction((parse, ct) => Cli.RunAsync(parse, ctx => Task.FromResult(Run(ctx, parse, ct)), ct));
+        return cmd;
+    }
+
+    private static int Run(CommandContext ctx, ParseResult parse, CancellationToken ct)
+    {
+        if (parse.GetValue(Plan.Quantizer) is not null)
+        {
+            throw new CliException(ExitCodes.Usage, "ab compares the plugins named by --quantizers (e.g. --quantizers none,svq,vq); --quantizer is not used here");
+        }
+
+        var quantizers = ParseList(parse.GetValue(Quantizers)!, "--quantizers").Select(q => q.ToLowerInvariant()).Distinct().ToList();
+        var seeds = ParseList(parse.GetValue(Seeds)!, "--seeds").Select(ParseSeed).Distinct().ToList();
+        int valClips = parse.GetValue(ValClips);
+        int testClips = parse.GetValue(TestClips);
+        if (valClips < 0 || testClips < 0)
+        {
+            throw new CliException(ExitCodes.Usage, "--val-clips and --test-clips must be 0 (all) or positive");
+        }
+
+        string outDir = Path.GetFullPath(parse.GetValue(Out)!);
+        var device = ctx.InitTorch();
+        var catalog = ctx.Catalog();
+        foreach (var q in quantizers.Where(q => q != "none"))
+        {
+            catalog.GetQuantizer(q);
+        }
+
+        // Everything that can be rejected is checked before the first run starts.
+        var plans = quantizers.ToDictionary(q => q, q => PlanFor(parse, q, valClips));
+        var basePlan = plans[quantizers[0]];
+        double noise = basePlan.Num(basePlan.Training, "noise", 0);
+        string budget = basePlan.Str(basePlan.Training, "budget", "none");
+        foreach (var plan in plans.Values)
+        {
+            plan.TrainingOptions(ctx, outDir);
+        }
+
+        var (train, validation, test) = basePlan.OpenDatasets(parse.GetValue(Plan.Data));
+        int scored = testClips > 0 ? Math.Min(testClips, test.Count) : test.Count;
+        var noisyTest = noise > 0 ? new NoisyContextClips(test, noise, ctx.Seed) : null;
+        ctx.Ui.MarkupLine($"[bold]ab[/]: {quantizers.Count} quantizers x {seeds.Count} seeds = {quantizers.Count * seeds.Count} runs of {Markup.Escape(budget)} on {Markup.Escape(train.Name)} ({train.Count} clips); scoring {scored} clips of {Markup.Escape(test.Name)}{(noise > 0 ? $", also with input noise {noise:G3}" : "")}");
+
+        Directory.CreateDirectory(outDir);
+        var report = new AbReport(quantizers, seeds, budget, noise, test.Name, scored);
+        var examples = new Dictionary<string, string>();
+        const string lpipsReason = "ab does not compute LPIPS; run 'svqvideo eval --lpips-weights' on a run's best.safetensors";
+        foreach (var q in quantizers)
+        {
+            foreach (int seed in seeds)
+            {
+                ct.ThrowIfCancellationRequested();
+                var plan = plans[q];
+                string folder = Path.Combine(outDir, $"{q}-seed{seed}");
+                Directory.CreateDirectory(folder);
+                AtomicFile.Write(Path.Combine(folder, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
+                manual_seed(seed);
+                using var model = plan.BuildModel(catalog, train);
+                long parameters = model.Module.parameters().Sum(p => p.numel());
+                ctx.Ui.MarkupLine($"[grey]{Markup.Escape(q)} seed {seed}: {Markup.Escape(TrainCommand.Describe(model))}[/]");
+                var options = plan.TrainingOptions(ctx, folder) with { Seed = seed };
+                var result = TrainingRunner.Run(ctx, model, train, validation, options, resume: false, $"{q} seed {seed}", ct);
+                TrainingRunner.WriteLossCurves(Path.Combine(folder, "loss.png"), $"{q} seed {seed}: training and validation loss", [("run", result)]);
+
+                using var best = result.BestCheckpoint is { } bestPath ? ModelCheckpoints.Load(catalog, bestPath).Model : null;
+                var scoredModel = best ?? model;
+                var clean = EvalRunner.Run(scoredModel, test, device, scored, 1, null, lpipsReason, 16, ct);
+                var noisy = noisyTest is null ? null : EvalRunner.Run(scoredModel, noisyTest, device, scored, 1, null, lpipsReason, 16, ct);
+                report.Add(new AbReport.Run(q, seed, folder, parameters, result, clean, noisy));
+                if (!examples.ContainsKey(q) && clean.Examples.Count > 0)
+                {
+                    string picture = $"example-{q}.png";
+                    var e = (noisy ?? clean).Examples[0];
+                    FrameImages.WriteStrip(Path.Combine(outDir, picture), e.Context, e.Truth, e.Prediction);
+                    examples[q] = picture;
+                }
+
+                ctx.Ui.MarkupLine($"[grey]{Markup.Escape(q)} seed {seed}: best validation loss {MetricTables.Format(result.BestValidationLoss ?? double.NaN)}, test MSE {MetricTables.Format(clean.Model.Metrics[Metrics.MetricNames.Mse].Mean)}[/]");
+            }
+        }
+
+        JsonObject json = report.Write(outDir, examples);
+        if (ctx.Json)
+        {
+            ctx.Stdout.WriteLine(json.ToJsonString(JsonOutput.Compact));
+        }
+        else
+        {
+            ctx.Out.Write(report.ToTable());
+            ctx.Out.MarkupLine($"plot:   {Markup.Escape(Path.Combine(outDir, "validation-loss.png"))}");
+            ctx.Out.MarkupLine($"json:   {Markup.Escape(Path.Combine(outDir, "ab.json"))}");
+            ctx.Out.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "index.html"))}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The resolved plan with <paramref name="quantizer"/> swapped in: another family drops the preset's family-specific settings; explicit generic options apply to every family.</summary>
+    private static RunPlan PlanFor(ParseResult parse, string quantizer, int valClips)
+    {
+        var plan = Plan.Resolve(parse, "demo");
+        if (parse.GetValue(Plan.Budget) is null)
+        {
+            plan.Set("training", "budget", DefaultBudget);
+        }
+
+        if (valClips > 0)
+        {
+            plan.Set("training", "max_val_clips", valClips);
+        }
+
+        if (!string.Equals(quantizer, plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
+        {
+            plan.Quantizer.Clear();
+            plan.Set("quantizer", "kind", quantizer);
+            plan.Set("quantizer", "codebook_size", parse.GetValue(Plan.CodebookSize));
+            plan.Set("quantizer", "frozen", parse.GetValue(Plan.FrozenCodebook));
+            plan.Set("quantizer", "init", parse.GetValue(Plan.CodebookInit));
+            var extra = new JsonObject();
+            foreach (var kv in parse.GetValue(Plan.QuantizerParams) ?? [])
+            {
+                int eq = kv.IndexOf('=', StringComparison.Ordinal);
+                extra[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
+            }
+
+            if (extra.Count > 0)
+            {
+                plan.Quantizer["params"] = extra;
+            }
+        }
+
+        return plan;
+    }
+
+    private static List<string> ParseList(string text, string option)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return items.Count > 0 ? items : throw new CliException(ExitCodes.Usage, $"{option} needs at least one comma-separated value");
+    }
+
+    private static int ParseSeed(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed)
+            ? seed
+            : throw new CliException(ExitCodes.Usage, $"--seeds: '{text}' is not an integer (write e.g. --seeds 1,2,3)");
+}
