@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using SvqVideo.Cli.Reports;
 using SvqVideo.Torch;
-using static TorchSharp.torch;
+using SvqVideo.Training;
 
 namespace SvqVideo.Cli.Commands;
 
@@ -87,7 +87,7 @@ internal static class AbCommand
                 string folder = Path.Combine(outDir, $"{q}-seed{seed}");
                 Directory.CreateDirectory(folder);
                 AtomicFile.Write(Path.Combine(folder, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
-                manual_seed(seed);
+                Trainer.SeedTorch(seed);
                 using var model = plan.BuildModel(catalog, train);
                 long parameters = model.Module.parameters().Sum(p => p.numel());
                 ctx.Ui.MarkupLine($"[grey]{Markup.Escape(q)} seed {seed}: {Markup.Escape(TrainCommand.Describe(model))}[/]");
@@ -119,6 +119,7 @@ internal static class AbCommand
         }
         else
         {
+            ConsoleWidth.FromEnvironment(ctx.Out);
             ctx.Out.Write(report.ToTable());
             ctx.Out.MarkupLine($"plot:   {Markup.Escape(Path.Combine(outDir, "validation-loss.png"))}");
             ctx.Out.MarkupLine($"json:   {Markup.Escape(Path.Combine(outDir, "ab.json"))}");

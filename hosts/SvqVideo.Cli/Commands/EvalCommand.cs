@@ -90,6 +90,7 @@ internal static class EvalCommand
         }
         else
         {
+            ConsoleWidth.FromEnvironment(ctx.Out);
             ctx.Out.Write(MetricTables.Compare($"{clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames", [(ModelLabel(model), outcome.Model), ("copy last frame", outcome.Baseline)]));
             foreach (var (k, v) in outcome.Quantizer)
             {

@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace SvqVideo.Cli.Tests;
+
+/// <summary>End to end through the built CLI: <c>ab</c> with tiny budgets on the demo preset.</summary>
+public sealed class AbCommandTests : IDisposable
+{
+    private static readonly string[] Tiny = ["--train-clips", "64", "--max-steps-per-epoch", "3", "--val-clips", "16", "--test-clips", "16", "--threads", "2"];
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-ab-");
+
+    public void Dispose() => _dir.Delete(true);
+
+    private string In(string name) => Path.Combine(_dir.FullName, name);
+
+    [Fact]
+    public void TwoQuantizersGiveATableJsonAValidationLossPngAndAnHtmlReport()
+    {
+        var outDir = In("ab");
+        var r = CliRunner.Cli(["ab", "--quantizers", "none,svq", "--seeds", "1", "--budget", "10s", "--out", outDir, .. Tiny]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("copy last frame", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("svq", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("none", r.Stdout, StringComparison.Ordinal);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "ab.json")));
+        var summary = doc.RootElement.GetProperty("summary").EnumerateArray().ToList();
+        Assert.Equal(["none", "svq"], summary.Select(s => s.GetProperty("quantizer").GetString()));
+        foreach (var s in summary)
+        {
+            Assert.Equal(1, s.GetProperty("runs").GetInt32());
+            foreach (var key in new[] { "validation_loss", "mse", "mae", "ssim", "psnr", "train_seconds", "parameters" })
+            {
+                double mean = s.GetProperty(key).GetProperty("mean").GetDouble();
+                Assert.True(double.IsFinite(mean) && mean > 0, $"{s.GetProperty("quantizer")} {key} = {mean}");
+            }
+        }
+
+        var parameters = summary.Select(s => s.GetProperty("parameters").GetProperty("mean").GetDouble()).ToList();
+        Assert.True(parameters[1] > parameters[0], "the SVQ model has the quantizer's parameters on top of the plain model's");
+        foreach (var run in doc.RootElement.GetProperty("runs").EnumerateArray())
+        {
+            Assert.True(File.Exists(run.GetProperty("checkpoint").GetString()));
+            Assert.NotEmpty(run.GetProperty("validation_curve").EnumerateArray());
+        }
+
+        var png = File.ReadAllBytes(Path.Combine(outDir, "validation-loss.png"));
+        Assert.Equal(PngSignature, png[..8]);
+        var html = File.ReadAllText(Path.Combine(outDir, "index.html"));
+        Assert.Contains("validation-loss.png", html, StringComparison.Ordinal);
+        Assert.Contains("example-svq.png", html, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outDir, "example-svq.png")));
+    }
+
+    [Fact]
+    public void JsonOnStdoutHasMeanAndStdOverSeedsAndNoisyScoresWithNoise()
+    {
+        var outDir = In("ab");
+        var r = CliRunner.Cli(["ab", "--quantizers", "none", "--seeds", "1,2", "--budget", "5s", "--noise", "0.1", "--out", outDir, "--json", .. Tiny]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal(0.1, root.GetProperty("noise").GetDouble());
+        var summary = Assert.Single(root.GetProperty("summary").EnumerateArray());
+        Assert.Equal(2, summary.GetProperty("runs").GetInt32());
+        foreach (var key in new[] { "mse", "noisy_mse" })
+        {
+            double mean = summary.GetProperty(key).GetProperty("mean").GetDouble();
+            double std = summary.GetProperty(key).GetProperty("std").GetDouble();
+            Assert.True(double.IsFinite(mean) && mean > 0 && double.IsFinite(std) && std >= 0, $"{key}: {mean} ± {std}");
+        }
+
+        var runs = root.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal([1, 2], runs.Select(x => x.GetProperty("seed").GetInt32()));
+        Assert.All(runs, x => Assert.True(x.GetProperty("noisy_test").GetProperty("mse").GetDouble() > 0));
+        Assert.True(root.GetProperty("copy_last_frame").GetProperty("noisy_test").GetProperty("mse").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void UnknownQuantizerFailsBeforeAnyTrainingWithExit4AndOneLine()
+    {
+        var outDir = In("ab");
+        var r = CliRunner.Cli(["ab", "--quantizers", "none,nosuch", "--out", outDir]);
+        Assert.Equal(4, r.ExitCode);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("nosuch", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+    }
+}
