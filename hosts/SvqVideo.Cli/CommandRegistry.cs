@@ -9,6 +9,7 @@ internal static class CommandRegistry
     {
         yield return Commands.DemoCommand.Create();
         yield return Commands.TrainCommand.Create();
+        yield return Commands.ForecastCommand.Create();
         yield return Commands.MetricsCommand.Create();
         yield return Commands.EvalCommand.Create();
         yield return Commands.AbCommand.Create();

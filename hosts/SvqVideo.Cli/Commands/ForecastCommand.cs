@@ -1,0 +1,281 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using SvqVideo.Cli.Reports;
+using SvqVideo.Datasets.Video;
+using SvqVideo.Torch;
+
+namespace SvqVideo.Cli.Commands;
+
+/// <summary>
+/// <c>svqvideo forecast</c>: the next frames of mp4 files, from a trained checkpoint or from a model fitted on the
+/// earlier part of the same video (<c>--fit</c>). The output video holds the context frames followed by the forecast.
+/// </summary>
+internal static class ForecastCommand
+{
+    private static readonly Option<string> Input = new("--input", "-i") { Description = "A video (H.264/MPEG-4 mp4, avi, mkv), a folder of videos, or a glob like 'clips/*.mp4'", Required = true };
+    private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (one input) or folder (several inputs)", Required = true };
+    private static readonly Option<string?> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import)" };
+    private static readonly Option<string?> Fit = new("--fit") { Description = "Instead of a checkpoint: first train on the earlier part of the same video for this long (e.g. 90s, 5m)" };
+    private static readonly Option<int?> Frames = new("--frames", "-n") { Description = "Frames to forecast (default: the model's horizon; more are rolled out autoregressively)" };
+    private static readonly Option<int?> ContextEnd = new("--context-end") { Description = "Use the frames before this index as context (default: the end of the video); later frames serve as truth for --side-by-side and --strip" };
+    private static readonly Option<string?> SideBySide = new("--side-by-side") { Description = "Also write an .mp4 with the real video (left) next to context + forecast (right)" };
+    private static readonly Option<string?> Strip = new("--strip") { Description = "Also write a PNG strip: context | truth (when available) | forecast" };
+    private static readonly Option<string?> SaveCheckpoint = new("--save-checkpoint") { Description = "With --fit: keep the fitted model at this path" };
+    private static readonly Option<string> FitSize = new("--size") { Description = "With --fit: model frame size WxH", DefaultValueFactory = _ => "64x64" };
+    private static readonly Option<int> FitFramesIn = new("--frames-in") { Description = "With --fit: context frames", DefaultValueFactory = _ => 10 };
+    private static readonly Option<bool> FitGray = new("--gray") { Description = "With --fit: work in grayscale" };
+    private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin", DefaultValueFactory = _ => "svq" };
+
+    public static Command Create()
+    {
+        var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer })
+        {
+            cmd.Options.Add(o);
+        }
+
+        cmd.SetAction((parse, ct) => Cli.RunAsync(parse, ctx => Task.FromResult(Run(ctx, parse, ct)), ct));
+        return cmd;
+    }
+
+    private static int Run(CommandContext ctx, ParseResult parse, CancellationToken ct)
+    {
+        string? checkpoint = parse.GetValue(CheckpointPath);
+        string? fit = parse.GetValue(Fit);
+        if ((checkpoint is null) == (fit is null))
+        {
+            throw new CliException(ExitCodes.Usage, "give exactly one of --checkpoint <file> or --fit <duration>");
+        }
+
+        var inputs = ExpandInputs(parse.GetValue(Input)!);
+        string output = Path.GetFullPath(parse.GetValue(Output)!);
+        bool many = inputs.Count > 1;
+        if (many && !Directory.Exists(output))
+        {
+            throw new CliException(ExitCodes.Output, $"{inputs.Count} inputs need --output to be an existing folder: {output}");
+        }
+
+        if (!many && !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException(ExitCodes.Usage, $"--output must end in .mp4 (the writer encodes MPEG-4 'mp4v'): {output}");
+        }
+
+        if (!many && !Directory.Exists(Path.GetDirectoryName(output)))
+        {
+            throw new CliException(ExitCodes.Output, $"output folder does not exist: {Path.GetDirectoryName(output)}");
+        }
+
+        var device = ctx.InitTorch();
+        var results = new List<object>();
+        if (checkpoint is not null)
+        {
+            using var predictor = OpenPredictor(ctx, checkpoint, device);
+            var m = predictor.Metadata;
+            var jobs = inputs.Select(i => Load(i, m.Channels, m.Width, m.Height, m.FramesIn, parse.GetValue(ContextEnd))).ToList();
+            int horizon = parse.GetValue(Frames) ?? m.FramesOut;
+            var forecasts = predictor.PredictBatch(jobs.Select(j => j.Context).ToList(), new ForecastOptions { Frames = horizon }, ct);
+            for (int i = 0; i < jobs.Count; i++)
+            {
+                results.Add(WriteOutputs(ctx, parse, jobs[i], forecasts[i], many ? Path.Combine(output, Path.GetFileNameWithoutExtension(jobs[i].Path) + ".forecast.mp4") : output, many));
+            }
+        }
+        else
+        {
+            foreach (var input in inputs)
+            {
+                ct.ThrowIfCancellationRequested();
+                string target = many ? Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".forecast.mp4") : output;
+                results.Add(FitAndForecast(ctx, parse, input, target, many, device, Durations.Parse(fit!), ct));
+            }
+        }
+
+        if (ctx.Json)
+        {
+            ctx.Stdout.WriteLine(JsonSerializer.Serialize(results.Count == 1 ? results[0] : results, JsonOutput.Compact));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private sealed record Job(string Path, FrameClip Frames, FrameClip Context, FrameClip? Truth, int ContextStart, VideoInfo Info);
+
+    private static IFramePredictor OpenPredictor(CommandContext ctx, string checkpoint, TorchSharp.torch.Device device)
+    {
+        if (!File.Exists(checkpoint))
+        {
+            throw new CliException(ExitCodes.BadInput, $"checkpoint not found: {checkpoint}");
+        }
+
+        var manifest = Checkpoint.ReadManifest(checkpoint);
+        return ctx.Catalog().CreatePredictor(manifest.Model.Family, new PredictorCreateOptions { CheckpointPath = checkpoint, Device = device.ToString() });
+    }
+
+    private static Job Load(string path, int channels, int width, int height, int framesIn, int? contextEnd)
+    {
+        var info = VideoFile.Probe(path);
+        var clip = VideoFile.ReadAll(path, new VideoReadOptions { Channels = channels, Width = width, Height = height }).Frames;
+        int end = contextEnd ?? clip.Frames;
+        if (end > clip.Frames || end < 1)
+        {
+            throw new CliException(ExitCodes.Usage, $"--context-end {end} is outside {path}'s {clip.Frames} frames");
+        }
+
+        if (end < framesIn)
+        {
+            throw new CliException(ExitCodes.BadInput, $"{path} has {end} frames before the forecast point; the model needs {framesIn} context frames");
+        }
+
+        var context = clip.Slice(end - framesIn, framesIn);
+        var truth = end < clip.Frames ? clip.Slice(end, clip.Frames - end) : null;
+        return new Job(path, clip, context, truth, end - framesIn, info);
+    }
+
+    private static object WriteOutputs(CommandContext ctx, ParseResult parse, Job job, FrameClip forecast, string target, bool many)
+    {
+        double fps = job.Info.Fps > 0 ? job.Info.Fps : 25;
+        var sequence = FrameClip.Concat(job.Context, forecast);
+        var full = FrameResize.To(sequence, job.Info.Width, job.Info.Height);
+        using (var writer = new VideoFileWriter(target, job.Info.Width, job.Info.Height, full.Channels, fps))
+        {
+            writer.Write(full);
+            writer.Complete();
+        }
+
+        string? side = parse.GetValue(SideBySide);
+        if (side is not null)
+        {
+            string sideTarget = many ? Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(job.Path) + ".side-by-side.mp4") : Path.GetFullPath(side);
+            WriteSideBySide(sideTarget, job, sequence, fps);
+        }
+
+        string? strip = parse.GetValue(Strip);
+        if (strip is not null)
+        {
+            string stripTarget = many ? Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(job.Path) + ".strip.png") : Path.GetFullPath(strip);
+            var truth = job.Truth is { } t ? t.Slice(0, Math.Min(t.Frames, forecast.Frames)) : forecast;
+            var pred = forecast.Slice(0, truth.Frames);
+            FrameImages.WriteStrip(stripTarget, job.Context, truth, pred);
+        }
+
+        if (!ctx.Json)
+        {
+            ctx.Out.MarkupLine($"{Markup.Escape(job.Path)}: {job.Context.Frames} context + {forecast.Frames} forecast frames -> {Markup.Escape(target)}");
+        }
+
+        return new { input = job.Path, output = target, context_frames = job.Context.Frames, forecast_frames = forecast.Frames, fps, width = job.Info.Width, height = job.Info.Height, side_by_side = side, strip };
+    }
+
+    private static void WriteSideBySide(string target, Job job, FrameClip sequence, double fps)
+    {
+        // Left: what really happened from the first context frame on (as long as the video lasts); right: context + forecast.
+        int frames = sequence.Frames;
+        int w = sequence.Width, h = sequence.Height, c = sequence.Channels;
+        var data = new float[(long)frames * c * h * (2 * w)];
+        for (int t = 0; t < frames; t++)
+        {
+            int real = job.ContextStart + t;
+            var left = real < job.Frames.Frames ? job.Frames.Frame(real) : default;
+            var right = sequence.Frame(t);
+            for (int ch = 0; ch < c; ch++)
+            {
+                for (int y = 0; y < h; y++)
+                {
+                    long row = (((long)t * c + ch) * h + y) * 2 * w;
+                    if (!left.IsEmpty)
+                    {
+                        left.Slice((ch * h + y) * w, w).CopyTo(data.AsSpan((int)row, w));
+                    }
+
+                    right.Slice((ch * h + y) * w, w).CopyTo(data.AsSpan((int)row + w, w));
+                }
+            }
+        }
+
+        var combined = new FrameClip(data, frames, c, h, 2 * w);
+        int scale = Math.Max(1, 256 / Math.Max(h, 1));
+        var big = FrameResize.To(combined, 2 * w * scale, h * scale);
+        using var writer = new VideoFileWriter(target, big.Width, big.Height, c, fps);
+        writer.Write(big);
+        writer.Complete();
+    }
+
+    private static object FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, TorchSharp.torch.Device device, TimeSpan budget, CancellationToken ct)
+    {
+        var (width, height) = Sizes.Parse(parse.GetValue(FitSize)!);
+        int channels = parse.GetValue(FitGray) ? 1 : 3;
+        int framesIn = parse.GetValue(FitFramesIn);
+        int horizon = parse.GetValue(Frames) ?? framesIn;
+        int framesOut = Math.Min(horizon, framesIn);
+        var job = Load(input, channels, width, height, framesIn, parse.GetValue(ContextEnd));
+        int usable = job.ContextStart + framesIn;
+        int clipLength = framesIn + framesOut;
+        int clips = usable - clipLength + 1;
+        if (clips < 2)
+        {
+            throw new CliException(ExitCodes.BadInput, $"{input} is too short to --fit: it has {usable} frames before the forecast point, training needs at least {clipLength + 1}");
+        }
+
+        // Earlier clips train, the latest ones validate (the model must extrapolate forward in time).
+        int validation = Math.Max(1, clips / 10);
+        var trainSet = new InMemoryClips($"{Path.GetFileName(input)}/train", job.Frames, framesIn, framesOut, Enumerable.Range(0, clips - validation));
+        var valSet = new InMemoryClips($"{Path.GetFileName(input)}/validation", job.Frames, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
+        var plan = RunPlan.Load("videos");
+        plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
+        plan.Set("training", "budget", parse.GetValue(Fit));
+        plan.Set("training", "epochs", 100000);
+        plan.Set("training", "patience", 100000);
+        plan.Set("training", "batch_size", Math.Min(8, trainSet.Count));
+        var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
+        try
+        {
+            using var model = plan.BuildModel(ctx.Catalog(), trainSet);
+            if (!ctx.Json)
+            {
+                ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(input)} for {budget}[/]");
+            }
+
+            var options = plan.TrainingOptions(ctx, work.FullName) with { MaxWallTime = budget };
+            var result = TrainingRunner.Run(ctx, model, trainSet, valSet, options, resume: false, "fit", ct);
+            var (best, _) = ModelCheckpoints.Load(ctx.Catalog(), result.BestCheckpoint ?? result.LastCheckpoint ?? throw new CliException(ExitCodes.Failure, "fitting produced no checkpoint"));
+            if (parse.GetValue(SaveCheckpoint) is { } keep && !many)
+            {
+                File.Copy(result.BestCheckpoint ?? result.LastCheckpoint!, Path.GetFullPath(keep), overwrite: true);
+            }
+
+            using var predictor = new TorchFramePredictor(best, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
+            var forecast = predictor.Predict(job.Context, new ForecastOptions { Frames = horizon }, ct);
+            return WriteOutputs(ctx, parse, job, forecast, target, many);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A file, a folder (its videos) or a glob in the last path segment.</summary>
+    private static List<string> ExpandInputs(string input)
+    {
+        string[] extensions = [".mp4", ".avi", ".mkv", ".mov", ".m4v", ".webm"];
+        if (File.Exists(input))
+        {
+            return [Path.GetFullPath(input)];
+        }
+
+        if (Directory.Exists(input))
+        {
+            var found = Directory.GetFiles(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).OrderBy(f => f, StringComparer.Ordinal).ToList();
+            return found.Count > 0 ? found : throw new CliException(ExitCodes.BadInput, $"no videos in folder {input}");
+        }
+
+        string dir = Path.GetDirectoryName(input) is { Length: > 0 } d ? d : ".";
+        string pattern = Path.GetFileName(input);
+        if (pattern.Contains('*', StringComparison.Ordinal) || pattern.Contains('?', StringComparison.Ordinal))
+        {
+            var found = Directory.Exists(dir) ? Directory.GetFiles(dir, pattern).OrderBy(f => f, StringComparer.Ordinal).ToList() : [];
+            return found.Count > 0 ? found : throw new CliException(ExitCodes.BadInput, $"no files match {input}");
+        }
+
+        throw new CliException(ExitCodes.BadInput, $"video not found: {input}");
+    }
+}

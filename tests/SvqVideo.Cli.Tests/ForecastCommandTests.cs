@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace SvqVideo.Cli.Tests;
+
+/// <summary>End to end through the built CLI: forecast --fit, and the bad inputs of issue #6.</summary>
+public sealed class ForecastCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-forecast-");
+
+    public void Dispose() => _dir.Delete(true);
+
+    private string In(string name) => Path.Combine(_dir.FullName, name);
+
+    [Fact]
+    public void FitOnTheVideoThenForecastWritesContextPlusForecastAtTheInputsSizeAndFps()
+    {
+        var input = TestVideos.MovingSquare(In("square.mp4"), 40, 48, 32, fps: 12);
+        var output = In("out.mp4");
+        var strip = In("strip.png");
+        var r = CliRunner.Cli("forecast", "--input", input, "--output", output, "--fit", "8s", "--frames", "6", "--frames-in", "4", "--size", "32x32", "--strip", strip, "--json", "--threads", "2");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var (frames, width, height, fps) = TestVideos.Probe(output);
+        Assert.Equal(4 + 6, frames);
+        Assert.Equal((48, 32), (width, height));
+        Assert.Equal(12, fps, 1);
+        Assert.True(File.Exists(strip));
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(6, doc.RootElement.GetProperty("forecast_frames").GetInt32());
+        Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp*"));
+    }
+
+    public static TheoryData<string, string> BadVideos => new()
+    {
+        { "empty.mp4", "" },
+        { "text.mp4", "this is a text file, not a video" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadVideos))]
+    public void UnreadableInputIsOneLineExit3AndNoOutput(string name, string content)
+    {
+        File.WriteAllText(In(name), content);
+        AssertFailsCleanly(3, "forecast", "--input", In(name), "--output", In("out.mp4"), "--fit", "5s");
+    }
+
+    [Fact]
+    public void TruncatedMp4IsRejected()
+    {
+        var good = TestVideos.MovingSquare(In("good.mp4"), 30, 32, 32);
+        var bytes = File.ReadAllBytes(good);
+        File.WriteAllBytes(In("cut.mp4"), bytes[..(bytes.Length / 2)]);
+        AssertFailsCleanly(3, "forecast", "--input", In("cut.mp4"), "--output", In("out.mp4"), "--fit", "5s");
+    }
+
+    [Fact]
+    public void VideoShorterThanTheContextIsRejected()
+    {
+        var shortVideo = TestVideos.MovingSquare(In("short.mp4"), 3, 32, 32);
+        var r = AssertFailsCleanly(3, "forecast", "--input", shortVideo, "--output", In("out.mp4"), "--fit", "5s", "--frames-in", "4");
+        Assert.Contains("short.mp4", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OddFrameSizesWork()
+    {
+        var odd = TestVideos.MovingSquare(In("odd.mp4"), 24, 97, 71);
+        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.mp4"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var (frames, width, height, _) = TestVideos.Probe(In("odd-out.mp4"));
+        Assert.Equal(6, frames);
+
+        // OpenCV's own mp4v writer cropped the generated input to even sizes; the output matches what was read.
+        var (_, inWidth, inHeight, _) = TestVideos.Probe(odd);
+        Assert.Equal((inWidth, inHeight), (width, height));
+    }
+
+    [Fact]
+    public void CorruptOrForeignCheckpointIsRejected()
+    {
+        var video = TestVideos.MovingSquare(In("v.mp4"), 20, 32, 32);
+        File.WriteAllText(In("bad.safetensors"), "garbage");
+        AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("bad.safetensors"));
+        AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("missing.safetensors"));
+    }
+
+    [Fact]
+    public void OutputInAMissingFolderIsRejectedBeforeAnyWork()
+    {
+        var video = TestVideos.MovingSquare(In("v.mp4"), 20, 32, 32);
+        AssertFailsCleanly(6, "forecast", "--input", video, "--output", In("no/such/folder/out.mp4"), "--fit", "5s");
+    }
+
+    [Fact]
+    public void MissingPluginFolderIsExit4()
+    {
+        var video = TestVideos.MovingSquare(In("v.mp4"), 40, 32, 32);
+        AssertFailsCleanly(4, "forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", "--plugins", In("no-plugins"));
+    }
+
+    private CliRunner.Result AssertFailsCleanly(int code, params string[] args)
+    {
+        var before = Directory.GetFiles(_dir.FullName, "*", SearchOption.AllDirectories).ToHashSet();
+        var r = CliRunner.Cli(args);
+        Assert.True(r.ExitCode == code, $"exit {r.ExitCode}, expected {code}: {r.Stderr}");
+        var lines = r.Stderr.Trim().Split('\n');
+        Assert.True(lines.Length == 1, "expected one stderr line, got: " + r.Stderr);
+        Assert.StartsWith("svqvideo: error: ", lines[0], StringComparison.Ordinal);
+        var after = Directory.GetFiles(_dir.FullName, "*", SearchOption.AllDirectories);
+        Assert.All(after, f => Assert.Contains(f, before));
+        return r;
+    }
+}
