@@ -13,5 +13,6 @@ internal static class CommandRegistry
         yield return Commands.MetricsCommand.Create();
         yield return Commands.EvalCommand.Create();
         yield return Commands.AbCommand.Create();
+        yield return Commands.ImportCommand.Create();
     }
 }
