@@ -6,9 +6,6 @@ namespace SvqVideo.Cli;
 /// <summary>Rebuilds a trainable model from an SvqVideo checkpoint through the plugins its manifest names.</summary>
 internal static class ModelCheckpoints
 {
-    /// <summary>Prefixes of training state stored beside the weights (optimizer, RNG); not part of the model.</summary>
-    public static readonly string[] TrainingStatePrefixes = ["optim.", "rng.", "train."];
-
     public static (IForecastModel Model, CheckpointManifest Manifest) Load(PluginCatalog catalog, string path)
     {
         if (!File.Exists(path))
@@ -34,7 +31,7 @@ internal static class ModelCheckpoints
 
             try
             {
-                Checkpoint.LoadInto(model.Module, tensors, TrainingStatePrefixes);
+                Checkpoint.LoadModelState(model.Module, tensors);
             }
             catch (InvalidDataException e)
             {

@@ -10,9 +10,6 @@ namespace SvqVideo.Plugins.SimVP;
 /// </summary>
 public static class SimVPCheckpoints
 {
-    /// <summary>Tensor-name prefixes of training state that may share a checkpoint with the weights; loading ignores them.</summary>
-    public static IReadOnlyList<string> TrainingStatePrefixes { get; } = ["optim.", "train."];
-
     /// <summary>
     /// Writes <paramref name="model"/>'s state dict (from any device) and manifest to <paramref name="path"/>
     /// atomically. <paramref name="training"/> (epoch, step, seeds, …) is stored in the manifest when given.
@@ -35,7 +32,7 @@ public static class SimVPCheckpoints
     /// <summary>
     /// Rebuilds the model a checkpoint describes, with the quantizer its manifest names (found through
     /// <paramref name="quantizers"/>), and loads every weight strictly (tensors under
-    /// <see cref="TrainingStatePrefixes"/> are ignored). The model is on the CPU in training mode; the caller owns it.
+    /// <see cref="Checkpoint.TrainingStatePrefixes"/> are ignored). The model is on the CPU in training mode; the caller owns it.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not an SvqVideo checkpoint or is corrupt.</exception>
@@ -70,7 +67,7 @@ public static class SimVPCheckpoints
 
             try
             {
-                Checkpoint.LoadInto(model.Module, tensors, [.. TrainingStatePrefixes]);
+                Checkpoint.LoadModelState(model.Module, tensors);
             }
             catch (InvalidDataException e)
             {

@@ -16,6 +16,12 @@ public static class Checkpoint
     /// <summary>Metadata key of the manifest.</summary>
     public const string ManifestKey = "svqvideo.manifest";
 
+    /// <summary>
+    /// Prefixes of the training state a checkpoint may carry beside the model's weights (optimizer
+    /// moments, RNG states, trainer bookkeeping). Loaders of the model ignore them.
+    /// </summary>
+    public static IReadOnlyList<string> TrainingStatePrefixes { get; } = ["optim.", "rng.", "train."];
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = false,
@@ -89,6 +95,14 @@ public static class Checkpoint
     }
 
     /// <summary>
+    /// Copies the model weights of a checkpoint into <paramref name="module"/> strictly, ignoring the
+    /// <see cref="TrainingStatePrefixes"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A key is missing or unexpected, or a shape differs; the message names the first such key.</exception>
+    public static void LoadModelState(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors) =>
+        LoadInto(module, tensors, [.. TrainingStatePrefixes]);
+
+    /// <summary>
     /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state dict by exact key,
     /// ignoring keys that start with one of <paramref name="ignorePrefixes"/>.
     /// Parameters keep their requires_grad flags.
@@ -96,6 +110,7 @@ public static class Checkpoint
     /// <exception cref="InvalidDataException">A key is missing or unexpected, or a shape differs; the message names the first such key.</exception>
     public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, params string[] ignorePrefixes)
     {
+        ArgumentNullException.ThrowIfNull(ignorePrefixes);
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(tensors);
         var state = module.state_dict();

@@ -227,7 +227,7 @@ public sealed class Trainer
                 }
             }
 
-            Checkpoint.LoadInto(_model.Module, tensors, OptimizerPrefix, "rng.");
+            Checkpoint.LoadModelState(_model.Module, tensors);
             OptimizerCheckpoint.Load(optimizer, parameterNames, tensors, path);
 
             set_rng_state(tensors[TorchRngKey]);

@@ -29,6 +29,23 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp*"));
     }
 
+    [Fact]
+    public void TrainedCheckpointForecastsEveryVideoOfAFolderInOneBatch()
+    {
+        string run = In("run");
+        var train = CliRunner.Cli("train", "--preset", "demo", "--budget", "5s", "--train-clips", "16", "--max-steps-per-epoch", "1", "--epochs", "1", "--out", run);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var videos = Directory.CreateDirectory(In("videos"));
+        TestVideos.MovingSquare(Path.Combine(videos.FullName, "a.mp4"), 14, 40, 30);
+        TestVideos.MovingSquare(Path.Combine(videos.FullName, "b.mp4"), 12, 64, 64, speed: 3);
+        var outDir = Directory.CreateDirectory(In("out"));
+        var r = CliRunner.Cli("forecast", "--input", videos.FullName, "--output", outDir.FullName, "--checkpoint", Path.Combine(run, "best.safetensors"), "--frames", "12", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var (frames, width, height, _) = TestVideos.Probe(Path.Combine(outDir.FullName, "a.forecast.mp4"));
+        Assert.Equal((10 + 12, 40, 30), (frames, width, height));
+        Assert.Equal(10 + 12, TestVideos.Probe(Path.Combine(outDir.FullName, "b.forecast.mp4")).Frames);
+    }
+
     public static TheoryData<string, string> BadVideos => new()
     {
         { "empty.mp4", "" },
