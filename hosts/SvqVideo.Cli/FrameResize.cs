@@ -25,8 +25,7 @@ internal static class FrameResize
                 int plane = (t * clip.Channels) + c;
                 System.Runtime.InteropServices.Marshal.Copy(source, plane * inPlane, src.Data, inPlane);
                 Cv2.Resize(src, dst, new Size(width, height), 0, 0, interpolation);
-                using var cont = dst.IsContinuous() ? dst.Clone() : dst.Clone();
-                System.Runtime.InteropServices.Marshal.Copy(cont.Data, data, plane * outPlane, outPlane);
+                System.Runtime.InteropServices.Marshal.Copy(dst.Data, data, plane * outPlane, outPlane);
             }
         }
 

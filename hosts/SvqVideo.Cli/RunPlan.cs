@@ -123,7 +123,7 @@ internal sealed class RunPlan
                 {
                     var o = new KthOptions { FramesIn = fin, FramesOut = fout, Height = Int(Dataset, "height", 128), Width = Int(Dataset, "width", 128) };
                     string root = RequireData();
-                    return (KthDataset.Open(root, DatasetSplit.Train, o), KthDataset.Open(root, DatasetSplit.Validation, o), KthDataset.Open(root, DatasetSplit.Test, o));
+                    return Splits(split => KthDataset.Open(root, split, o));
                 }
 
             case "human":
@@ -137,7 +137,7 @@ internal sealed class RunPlan
                         Protocol = Str(Dataset, "protocol", "openstl").Equals("subjects", StringComparison.OrdinalIgnoreCase) ? Human36mProtocol.BySubject : Human36mProtocol.OpenStl,
                     };
                     string root = RequireData();
-                    return (Human36mDataset.Open(root, DatasetSplit.Train, o), Human36mDataset.Open(root, DatasetSplit.Validation, o), Human36mDataset.Open(root, DatasetSplit.Test, o));
+                    return Splits(split => Human36mDataset.Open(root, split, o));
                 }
 
             case "videos":
@@ -152,13 +152,16 @@ internal sealed class RunPlan
                         Stride = Dataset["stride"] is null ? null : Int(Dataset, "stride", 5),
                     };
                     string root = RequireData();
-                    return (VideoFolderDataset.Open(root, o, DatasetSplit.Train), VideoFolderDataset.Open(root, o, DatasetSplit.Validation), VideoFolderDataset.Open(root, o, DatasetSplit.Test));
+                    return Splits(split => VideoFolderDataset.Open(root, o, split));
                 }
 
             default:
                 return DatasetExtensions.Open(kind, this, RequireData());
         }
     }
+
+    private static (IClipDataset Train, IClipDataset Validation, IClipDataset Test) Splits(Func<DatasetSplit, IClipDataset> open) =>
+        (open(DatasetSplit.Train), open(DatasetSplit.Validation), open(DatasetSplit.Test));
 
     /// <summary>Builds the model (and its quantizer) through the plugins named by the plan.</summary>
     public IForecastModel BuildModel(PluginCatalog catalog, IClipDataset shape)

@@ -226,12 +226,7 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
 
     private LoadedPlugin LoadPlugin(string dll)
     {
-        int major = PluginAssemblyInspector.ReadSdkMajor(dll);
-        if (major != SdkVersion.Major)
-        {
-            throw new PluginLoadException($"{Path.GetFileName(dll)} was built against SvqVideo SDK {major}.x but this host runs SDK {SdkVersion.Current}; rebuild the plugin against SDK {SdkVersion.Major}");
-        }
-
+        int major = ReadCompatibleSdkMajor(dll);
         var loader = PluginLoader.CreateFromAssemblyFile(dll, SharedTypes, config =>
         {
             config.PreferSharedTypes = true;
@@ -258,6 +253,18 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
             loader.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The SDK major a plugin references; throws when it is not this host's.</summary>
+    private static int ReadCompatibleSdkMajor(string dll)
+    {
+        int major = PluginAssemblyInspector.ReadSdkMajor(dll);
+        if (major != SdkVersion.Major)
+        {
+            throw new PluginLoadException($"{Path.GetFileName(dll)} was built against SvqVideo SDK {major}.x but this host runs SDK {SdkVersion.Current}; rebuild the plugin against SDK {SdkVersion.Major}");
+        }
+
+        return major;
     }
 
     private static List<(PluginEntry Entry, object Factory)> Discover(PluginLoader loader, string dll, int major)
@@ -352,7 +359,16 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
     {
         lock (_gate)
         {
-            CheckDuplicates(plugin, _plugins);
+            try
+            {
+                CheckDuplicates(plugin, _plugins);
+            }
+            catch (PluginLoadException)
+            {
+                plugin.Loader.Dispose();
+                throw;
+            }
+
             _plugins.Add(plugin);
         }
     }
@@ -379,7 +395,6 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
             {
                 if (seen.TryGetValue((entry.Kind, entry.Name), out var mine))
                 {
-                    plugin.Loader.Dispose();
                     throw new PluginLoadException($"two plugins claim the {entry.Kind.ToString().ToLowerInvariant()} name '{entry.Name}': {entry.Path} and {mine.Path}; remove one");
                 }
             }
@@ -393,12 +408,7 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
         string? error = null;
         try
         {
-            int major = PluginAssemblyInspector.ReadSdkMajor(plugin.DllPath);
-            if (major != SdkVersion.Major)
-            {
-                throw new PluginLoadException($"{Path.GetFileName(plugin.DllPath)} was built against SvqVideo SDK {major}.x but this host runs SDK {SdkVersion.Current}; rebuild the plugin against SDK {SdkVersion.Major}");
-            }
-
+            int major = ReadCompatibleSdkMajor(plugin.DllPath);
             factories = Discover(plugin.Loader, plugin.DllPath, major);
             lock (_gate)
             {
@@ -406,7 +416,7 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
                 plugin.Factories = factories;
                 try
                 {
-                    CheckDuplicatesWithoutDispose(plugin);
+                    CheckDuplicates(plugin, _plugins);
                 }
                 catch
                 {
@@ -437,21 +447,6 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
         }
 
         Reloaded?.Invoke(this, new PluginReloadedEventArgs(Path.GetFileNameWithoutExtension(plugin.DllPath), [], $"{Path.GetFileName(plugin.DllPath)} could not be reloaded: {message}"));
-    }
-
-    private void CheckDuplicatesWithoutDispose(LoadedPlugin plugin)
-    {
-        foreach (var other in _plugins.Where(o => !ReferenceEquals(o, plugin)))
-        {
-            foreach (var (entry, _) in other.Factories)
-            {
-                var clash = plugin.Factories.FirstOrDefault(f => f.Entry.Kind == entry.Kind && f.Entry.Name == entry.Name);
-                if (clash.Entry is not null)
-                {
-                    throw new PluginLoadException($"two plugins claim the {entry.Kind.ToString().ToLowerInvariant()} name '{entry.Name}': {entry.Path} and {clash.Entry.Path}; remove one");
-                }
-            }
-        }
     }
 
     private sealed class LoadedPlugin

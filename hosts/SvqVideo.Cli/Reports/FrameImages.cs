@@ -121,8 +121,7 @@ internal static class FrameImages
             }
 
             var bytes = new byte[canvas.Rows * canvas.Cols * 3];
-            using var continuous = canvas.IsContinuous() ? canvas.Clone() : canvas.Clone();
-            System.Runtime.InteropServices.Marshal.Copy(continuous.Data, bytes, 0, bytes.Length);
+            System.Runtime.InteropServices.Marshal.Copy(canvas.Data, bytes, 0, bytes.Length);
             frames.Add(bytes);
         }
 
