@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SvqVideo.Torch;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Bench;
@@ -20,33 +21,15 @@ internal static class ModelBench
         var module = model.Module;
         long parameters = module.parameters().Sum(p => p.numel());
         double flops = FlopCounter.PerSequence(model, spec);
-        int frames = ModelSpec.Frames, side = ModelSpec.Side;
 
-        module.eval();
-        var input = rand([InferenceBatch, frames, 1, side, side]);
+        using var inferenceStep = new InferenceStep(model);
         ProcessMemory.ResetPeak();
-        var inference = Timing.Measure(options.Warmup, options.Reps, () =>
-        {
-            using var mode = inference_mode();
-            using var scope = NewDisposeScope();
-            _ = model.Forward(input).Prediction;
-        });
+        var inference = Timing.Measure(options.Warmup, options.Reps, inferenceStep.Run);
         double inferencePeak = ProcessMemory.PeakMiB;
 
-        module.train();
-        var x = rand([TrainingBatch, frames, 1, side, side]);
-        var y = rand([TrainingBatch, frames, 1, side, side]);
-        using var adam = optim.Adam(module.parameters(), 1e-3);
+        using var trainingStep = new TrainingStep(model);
         ProcessMemory.ResetPeak();
-        var training = Timing.Measure(options.Warmup, options.Reps, () =>
-        {
-            using var scope = NewDisposeScope();
-            adam.zero_grad();
-            var output = model.Forward(x);
-            var loss = nn.functional.l1_loss(output.Prediction, y) + output.AuxLoss;
-            loss.backward();
-            adam.step();
-        });
+        var training = Timing.Measure(options.Warmup, options.Reps, trainingStep.Run);
         double trainingPeak = ProcessMemory.PeakMiB;
 
         return new JsonObject
@@ -65,5 +48,63 @@ internal static class ModelBench
             ["inference_peak_rss_mib"] = inferencePeak,
             ["training_peak_rss_mib"] = trainingPeak,
         };
+    }
+
+    /// <summary>One inference batch (8 random sequences, eval mode, inference mode) of a model.</summary>
+    internal sealed class InferenceStep : IDisposable
+    {
+        private readonly IForecastModel _model;
+        private readonly Tensor _input;
+
+        public InferenceStep(IForecastModel model)
+        {
+            _model = model;
+            _input = rand([InferenceBatch, ModelSpec.Frames, 1, ModelSpec.Side, ModelSpec.Side]);
+        }
+
+        public void Run()
+        {
+            _model.Module.eval();
+            using var mode = inference_mode();
+            using var scope = NewDisposeScope();
+            _ = _model.Forward(_input).Prediction;
+        }
+
+        public void Dispose() => _input.Dispose();
+    }
+
+    /// <summary>One training step (4 random sequences, train mode, Adam lr 1e-3, L1 + the quantizer's aux loss) of a model.</summary>
+    internal sealed class TrainingStep : IDisposable
+    {
+        private readonly IForecastModel _model;
+        private readonly Tensor _x;
+        private readonly Tensor _y;
+        private readonly optim.Optimizer _adam;
+
+        public TrainingStep(IForecastModel model)
+        {
+            _model = model;
+            _x = rand([TrainingBatch, ModelSpec.Frames, 1, ModelSpec.Side, ModelSpec.Side]);
+            _y = rand([TrainingBatch, ModelSpec.Frames, 1, ModelSpec.Side, ModelSpec.Side]);
+            _adam = optim.Adam(model.Module.parameters(), 1e-3);
+        }
+
+        public void Run()
+        {
+            _model.Module.train();
+            using var scope = NewDisposeScope();
+            _adam.zero_grad();
+            var output = _model.Forward(_x);
+            var loss = nn.functional.l1_loss(output.Prediction, _y) + output.AuxLoss;
+            loss.backward();
+            _adam.step();
+        }
+
+        public void Dispose()
+        {
+            _adam.Dispose();
+            _x.Dispose();
+            _y.Dispose();
+        }
     }
 }

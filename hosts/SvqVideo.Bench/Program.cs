@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SvqVideo.Bench;
+using SvqVideo.Hosting;
 using SvqVideo.Torch;
 using static TorchSharp.torch;
 
@@ -17,12 +18,15 @@ catch (ArgumentException e)
     return 2;
 }
 
+// The CLI tunes glibc's allocator the same way; without it large activations are page-faulted in on every step.
+bool allocatorTuned = NativeAllocator.TuneForTensors();
 set_num_threads(options.Threads);
 if (options.Child is { } child)
 {
     var result = child[0] switch
     {
         "model" => ModelBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
+        "overhead" => OverheadBench.Measure(child[1], child[2], options),
         "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
         _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
     };
@@ -35,6 +39,7 @@ var report = new JsonObject
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
     ["command"] = "SvqVideo.Bench " + string.Join(' ', args),
     ["machine"] = Machine.Describe(options),
+    ["allocator_tuned"] = allocatorTuned,
 };
 var log = Console.Error;
 
@@ -57,6 +62,18 @@ if (options.Runs("models"))
     }
 
     report["models"] = rows;
+}
+
+if (options.Runs("overhead"))
+{
+    var rows = new JsonArray();
+    foreach (var (size, type) in new[] { ("small", "gSTA"), ("mmnist", "gSTA") })
+    {
+        log.WriteLine($"svq overhead {size} {type} ...");
+        rows.Add(ChildProcess.Run(options, "overhead", size, type));
+    }
+
+    report["svq_overhead"] = rows;
 }
 
 if (options.Runs("translators"))

@@ -48,6 +48,20 @@ internal static class ReportTables
             sb.AppendLine();
         }
 
+        if (report["svq_overhead"] is JsonArray overhead)
+        {
+            sb.AppendLine("| SVQ fast path over no quantizer (interleaved pairs, median) | N | inference time | training time |");
+            sb.AppendLine("|---|---|---|---|");
+            foreach (var r in overhead.OfType<JsonObject>())
+            {
+                sb.AppendLine(r["error"] is not null
+                    ? Inv($"| error | {r["error"]} | | |")
+                    : Inv($"| {r["size"]} {r["model_type"]} ({r["pairs"]} pairs) | {r["codes"]} | {(double)r["inference_overhead_percent"]!:+0.0;-0.0} % | {(double)r["training_overhead_percent"]!:+0.0;-0.0} % |"));
+            }
+
+            sb.AppendLine();
+        }
+
         if (report["svq_module"] is JsonArray svq)
         {
             sb.AppendLine("| SVQ module, 40,960 tokens, C' = 64 | path | forward s | forward+backward s | peak RSS MiB (over start) |");
