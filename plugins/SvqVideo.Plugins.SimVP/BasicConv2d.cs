@@ -21,7 +21,7 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
         {
             var inner = nn.Conv2d(cIn, cOut * 4, kernelSize, stride: 1, padding: padding);
             InitConv(inner);
-            conv = nn.Sequential(inner, nn.PixelShuffle(2));
+            conv = nn.Sequential(inner, new PixelShuffle2d(2));
         }
         else
         {
