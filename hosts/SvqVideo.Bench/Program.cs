@@ -26,6 +26,7 @@ if (options.Child is { } child)
     var result = child[0] switch
     {
         "model" => ModelBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
+        "profile" => ProfileBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
         "overhead" => OverheadBench.Measure(child[1], child[2], options),
         "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
         _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
