@@ -12,18 +12,32 @@ internal static class MachineLimit
 {
     public const long GemmSize = 2048;
 
+    /// <summary>fp32 GEMM 2048³ in multiply-add GFLOP/s, measured now (model rows measure it next to their own timings).</summary>
+    public static double GemmGflops(BenchOptions options)
+    {
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        return (double)GemmSize * GemmSize * GemmSize / MeasureGemm(options).Median / 1e9;
+    }
+
+    private static Samples MeasureGemm(BenchOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(GemmSize, GemmSize);
+        var b = randn(GemmSize, GemmSize);
+        return Timing.Measure(options.Warmup, Math.Max(options.Reps, 3), () =>
+        {
+            using var s = NewDisposeScope();
+            _ = a.mm(b);
+        });
+    }
+
     public static JsonObject Measure(BenchOptions options)
     {
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
         manual_seed(0);
-        var a = randn(GemmSize, GemmSize);
-        var b = randn(GemmSize, GemmSize);
-        var gemm = Timing.Measure(options.Warmup, Math.Max(options.Reps, 3), () =>
-        {
-            using var s = NewDisposeScope();
-            _ = a.mm(b);
-        });
+        var gemm = MeasureGemm(options);
         double gemmMacs = (double)GemmSize * GemmSize * GemmSize;
 
         var x = randn(8, 128, 64, 64);

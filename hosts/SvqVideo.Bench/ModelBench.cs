@@ -23,9 +23,11 @@ internal static class ModelBench
         double flops = FlopCounter.PerSequence(model, spec);
 
         using var inferenceStep = new InferenceStep(model);
+        double gemmBefore = MachineLimit.GemmGflops(options);
         ProcessMemory.ResetPeak();
         var inference = Timing.Measure(options.Warmup, options.Reps, inferenceStep.Run);
         double inferencePeak = ProcessMemory.PeakMiB;
+        double gemmAfter = MachineLimit.GemmGflops(options);
 
         using var trainingStep = new TrainingStep(model);
         ProcessMemory.ResetPeak();
@@ -42,6 +44,9 @@ internal static class ModelBench
             ["flops_per_sequence"] = flops,
             ["inference_seq_per_s"] = InferenceBatch / inference.Median,
             ["inference_gflops"] = flops * InferenceBatch / inference.Median / 1e9,
+            // The machine's GEMM rate just before and after the inference timing, in this process: the
+            // fraction that matters is against the speed the machine had at that moment.
+            ["gemm_gflops_around_inference"] = (gemmBefore + gemmAfter) / 2,
             ["training_seq_per_s"] = TrainingBatch / training.Median,
             // Backward costs about twice the forward, the usual 3x rule.
             ["training_gflops"] = 3 * flops * TrainingBatch / training.Median / 1e9,

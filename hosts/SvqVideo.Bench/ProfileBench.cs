@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
@@ -8,7 +9,9 @@ namespace SvqVideo.Bench;
 /// decoder) run one after another on the shapes the model itself uses, each timed on its own (median of the
 /// repetitions, after warm-up). Found through the model's module tree (<c>enc</c>, <c>vq</c>,
 /// <c>hid.enc.{j}</c>, <c>dec</c>), so it needs no access to the plugin's internals. A diagnostic
-/// (<c>--child profile SIZE TYPE QUANTIZER</c>), not part of the report.
+/// (<c>--child profile SIZE TYPE QUANTIZER</c>), not part of the report. Reports wall seconds and the
+/// process's CPU seconds per stage: with <c>--threads 1</c> on a busy machine the CPU seconds are the
+/// stage's own work, the wall seconds include waiting for a core.
 /// </summary>
 internal static class ProfileBench
 {
@@ -29,15 +32,20 @@ internal static class ProfileBench
         using var mode = inference_mode();
         using var input = rand([b * t, 1, ModelSpec.Side, ModelSpec.Side]);
         var stages = new JsonObject();
+        var cpuStages = new JsonObject();
         double total = 0;
         void Stage(string name, Func<Tensor> run)
         {
+            var cpu = new List<double>();
             var seconds = Timing.Measure(options.Warmup, options.Reps, () =>
             {
                 using var scope = NewDisposeScope();
+                var before = Process.GetCurrentProcess().TotalProcessorTime;
                 _ = run();
+                cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds);
             }).Median;
             stages[name] = seconds;
+            cpuStages[name] = new Samples(cpu.Skip(options.Warmup).ToArray()).Median;
             total += seconds;
         }
 
@@ -71,6 +79,7 @@ internal static class ProfileBench
             ["threads"] = get_num_threads(),
             ["batch"] = b,
             ["stage_seconds"] = stages,
+            ["stage_cpu_seconds"] = cpuStages,
             ["sum_of_stages_seconds"] = total,
             ["whole_forward_seconds"] = whole,
         };
