@@ -15,6 +15,8 @@ if (args.Length < 4)
 try
 {
     NativeRuntime.EnsureTorch();
+    // Keep libtorch's large buffers in the heap instead of page-faulting them in on every forecast.
+    NativeAllocator.TuneForTensors();
     using var catalog = PluginCatalog.Load(args[0]);
     using var predictor = catalog.CreatePredictor(args[1], new PredictorCreateOptions { CheckpointPath = args.Length > 4 ? args[4] : null });
     var m = predictor.Metadata;
