@@ -9,6 +9,7 @@ using SvqVideo.Datasets.Video;
 using SvqVideo.Hosting;
 using SvqVideo.Torch;
 using SvqVideo.Training;
+using TorchSharp;
 
 namespace SvqVideo.Cli;
 
@@ -178,7 +179,14 @@ internal sealed class RunPlan
             config = config.With(key, Text(value));
         }
 
+        // The quantizer draws from its own stream (seeded from the current one), and the model's weights then
+        // start from the same generator state whatever the quantizer drew: under one seed every arm of an A/B
+        // run, `none` included, starts from identical SimVP weights.
+        long quantizerSeed = torch.randint(0, int.MaxValue, [1], dtype: torch.ScalarType.Int64).item<long>();
+        using var modelState = torch.get_rng_state();
+        torch.manual_seed(quantizerSeed);
         var q = BuildQuantizer(catalog, config.GetInt("hid_S", 16));
+        torch.set_rng_state(modelState);
         try
         {
             return factory.Create(config, q);
