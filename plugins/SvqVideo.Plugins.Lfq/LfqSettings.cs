@@ -16,6 +16,9 @@ internal sealed record LfqSettings
     public required double InverseTemperature { get; init; }
     public required double CodebookScale { get; init; }
 
+    /// <summary>Compute the training entropy terms from per-bit tables (default) instead of the tokens × K matrix.</summary>
+    public required bool FastPath { get; init; }
+
     /// <summary>Bits per token: log2(codebook size).</summary>
     public int CodebookDim => BitOperations.Log2((uint)CodebookSize);
 
@@ -37,6 +40,7 @@ internal sealed record LfqSettings
                 DiversityGamma = options.GetDouble("diversity_gamma", 1.0),
                 InverseTemperature = options.GetDouble("inv_temperature", 100),
                 CodebookScale = options.GetDouble("codebook_scale", 1.0),
+                FastPath = options.GetBool("fast_path", true),
             };
             if (s.Dimension <= 0)
             {

@@ -8,7 +8,9 @@ namespace SvqVideo.Plugins.Lfq;
 /// vector-quantize-pytorch 1.12.5 <c>LFQ</c> (one codebook): each of the d = log2(K) features is
 /// quantized to ±scale by its sign; the index reads the signs as bits, most significant first
 /// (buffer <c>mask</c> = 2^(d−1) … 1). Training uses the straight-through estimator and an entropy
-/// aux loss over all 2^d codes per token (memory tokens × 2^d), plus a commitment loss.
+/// aux loss over all 2^d codes per token, plus a commitment loss. By default (<c>fast_path</c>) the entropy
+/// terms are computed from per-bit probabilities without the tokens × 2^d matrix (<see cref="FactoredEntropies"/>);
+/// <c>fast_path=false</c> builds that matrix as the reference does (<see cref="DenseEntropies"/>).
 /// Optional Linear <c>project_in</c>/<c>project_out</c> when Dimension ≠ d.
 /// </summary>
 internal sealed class LookupFreeQuantizer : QuantizerModule
@@ -73,10 +75,7 @@ internal sealed class LookupFreeQuantizer : QuantizerModule
         if (training)
         {
             quantized = x + (codes - x).detach();
-            var logits = x.matmul(AllCodes(x).t()) * (2 * Settings.InverseTemperature);
-            var prob = logits.softmax(-1);
-            perSample = Entropy(prob).mean();
-            codebookEntropy = Entropy(prob.reshape(-1, Settings.CodebookSize).mean([0L]));
+            (perSample, codebookEntropy) = Settings.FastPath ? FactoredEntropies(x) : DenseEntropies(x);
             commit = (x - quantized.detach()).pow(2).mean();
             aux = (perSample - Settings.DiversityGamma * codebookEntropy) * Settings.EntropyLossWeight + commit * Settings.CommitmentLossWeight;
         }
@@ -108,5 +107,96 @@ internal sealed class LookupFreeQuantizer : QuantizerModule
         return (bits * (2 * Settings.CodebookScale) - Settings.CodebookScale).MoveToOuterDisposeScope();
     }
 
-    private static Tensor Entropy(Tensor prob) => -(prob * prob.clamp_min(1e-5).log()).sum(-1);
+    /// <summary>
+    /// The reference's entropy terms as it computes them: prob = softmax over all K codes of
+    /// 2·inv_temperature·x·code (tokens × K), per-sample entropy = mean over tokens of H(prob), codebook
+    /// entropy = H(mean over tokens of prob), H(p) = −Σ p·log(max(p, 1e-5)).
+    /// </summary>
+    internal (Tensor PerSample, Tensor Codebook) DenseEntropies(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var logits = x.matmul(AllCodes(x).t()) * (2 * Settings.InverseTemperature);
+        var prob = logits.softmax(-1);
+        var perSample = Entropy(prob).mean();
+        var codebook = Entropy(prob.reshape(-1, Settings.CodebookSize).mean([0L]));
+        return (perSample.MoveToOuterDisposeScope(), codebook.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The same two values as <see cref="DenseEntropies"/>, computed without the tokens × K matrix.
+    /// The logit of code k is a sum of one term per bit, so the softmax over codes is a product of
+    /// independent bits: P(bit j = +) = sigmoid(4·inv_temperature·scale·x_j). Splitting the d bits into a
+    /// high half (a bits) and a low half (b bits), p(k = i·2^b + l) = A_i·B_l with per-token tables
+    /// A (2^a) and B (2^b). Then
+    /// <list type="bullet">
+    /// <item>mean over tokens of p = AᵀB / tokens (one small GEMM), so the codebook entropy is exact;</item>
+    /// <item>per token, −Σ p·log p = Σ_j (binary entropy of bit j), and the clamp max(p, 1e-5) only changes
+    /// the terms with log A_i + log B_l &lt; log 1e-5, each by p·(log p − log 1e-5). For each i those l form
+    /// a prefix of B sorted by log B_l, so with prefix sums of B_l and B_l·log B_l the clamped entropy costs
+    /// O((2^a + 2^b)·b) per token (sort, searchsorted, gather) instead of O(2^d).</item>
+    /// </list>
+    /// Mathematically identical to the reference (including the clamp); differences are float32 rounding.
+    /// Gradients come from autograd through these operations (the searchsorted positions are constants, and
+    /// a term at the clamp boundary contributes zero either way).
+    /// </summary>
+    internal (Tensor PerSample, Tensor Codebook) FactoredEntropies(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        int d = Settings.CodebookDim;
+        var flat = x.reshape(-1, d);
+        long tokens = flat.shape[0];
+        var z = flat * (4 * Settings.InverseTemperature * Settings.CodebookScale);
+        var logPlus = nn.functional.logsigmoid(z);
+        var logMinus = nn.functional.logsigmoid(-z);
+
+        // −Σ_k p_k·log p_k of a product distribution = the sum of the per-bit entropies.
+        var unclamped = -(logPlus.exp() * logPlus + logMinus.exp() * logMinus).sum(-1);
+
+        int high = (d + 1) / 2, low = d - high;
+        var logHigh = HalfTable(logPlus, logMinus, 0, high);
+        var logLow = HalfTable(logPlus, logMinus, high, low);
+        var probHigh = logHigh.exp();
+
+        // Clamp correction: Σ over (i, l) with log A_i + log B_l < log ε of A_i·B_l·(log A_i + log B_l − log ε).
+        // For each i the l in that set are a prefix of the low table sorted by log B_l (sorting the smaller table,
+        // searching with the larger one, was the faster way round in measurements).
+        var sortedLog = logLow.sort(-1).Values;
+        var sortedProb = sortedLog.exp();
+        var start = zeros(tokens, 1, dtype: x.dtype, device: x.device);
+        var prefixMass = cat([start, sortedProb.cumsum(-1)], -1);
+        var prefixMoment = cat([start, (sortedProb * sortedLog).cumsum(-1)], -1);
+        var below = searchsorted(sortedLog.detach(), (LogEntropyClamp - logHigh).detach());
+        var correction = (probHigh * ((logHigh - LogEntropyClamp) * prefixMass.gather(-1, below) + prefixMoment.gather(-1, below))).sum(-1);
+        var perSample = (unclamped + correction).mean();
+
+        var meanProb = probHigh.t().matmul(logLow.exp()).div(tokens).reshape(Settings.CodebookSize);
+        var codebook = Entropy(meanProb);
+        return (perSample.MoveToOuterDisposeScope(), codebook.MoveToOuterDisposeScope());
+    }
+
+    // log(1e-5): the reference's entropy clamp.
+    private static readonly double LogEntropyClamp = Math.Log(EntropyClamp);
+
+    private const double EntropyClamp = 1e-5;
+
+    /// <summary>
+    /// Per-token log-probabilities (tokens, 2^count) of the codes formed by bits start … start+count−1
+    /// (first of them most significant); (tokens, 1) zeros when count is 0.
+    /// </summary>
+    private static Tensor HalfTable(Tensor logPlus, Tensor logMinus, int start, int count)
+    {
+        if (count == 0)
+        {
+            return zeros(logPlus.shape[0], 1, dtype: logPlus.dtype, device: logPlus.device);
+        }
+
+        using var scope = NewDisposeScope();
+        var shifts = arange(count - 1, -1, -1, dtype: ScalarType.Int64, device: logPlus.device);
+        var bits = arange(1L << count, dtype: ScalarType.Int64, device: logPlus.device).unsqueeze(-1)
+            .bitwise_right_shift(shifts).bitwise_and(1).to(logPlus.dtype);
+        var table = logPlus.narrow(1, start, count).matmul(bits.t()) + logMinus.narrow(1, start, count).matmul((1 - bits).t());
+        return table.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Entropy(Tensor prob) => -(prob * prob.clamp_min(EntropyClamp).log()).sum(-1);
 }

@@ -56,15 +56,17 @@ internal sealed class EuclideanCodebook : nn.Module
     /// <summary>The EMA cluster sizes (K) as a view of the <c>cluster_size</c> buffer.</summary>
     public Tensor ClusterSize => cluster_size[0];
 
-    /// <summary>Nearest-code indices (M) for float32 rows <paramref name="flat"/> (M, D), ranked as the reference does.</summary>
+    /// <summary>
+    /// Nearest-code indices (M) for float32 rows <paramref name="flat"/> (M, D). The reference ranks codes by
+    /// −√(|x|² + |e|² − 2x·e); dropping |x|² (the same for every code of a row) and the monotonic square
+    /// root leaves the order unchanged, so this takes the argmin of |e|² − 2x·e, one fused addmm per block of
+    /// rows (at most <see cref="ScoreBlockElements"/> scores alive at a time).
+    /// </summary>
     public Tensor Nearest(Tensor flat)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var e = Embed;
-        var dist2 = flat.pow(2).sum(-1, keepdim: true) + e.pow(2).sum(-1).unsqueeze(0) - 2 * flat.matmul(e.t());
-        var dist = -dist2.sqrt();
-        return dist.argmax(-1).MoveToOuterDisposeScope();
+        return NearestCodes(flat, Embed).MoveToOuterDisposeScope();
     }
 
     /// <summary>The codes (M, D) of <paramref name="indices"/>.</summary>
@@ -97,9 +99,10 @@ internal sealed class EuclideanCodebook : nn.Module
         using var _ = no_grad();
         int k = _settings.CodebookSize;
         double weight = 1 - _settings.Decay;
-        var onehot = nn.functional.one_hot(indices, k).to(flat.dtype);
-        var bins = onehot.sum(dim: 0);
-        var sums = onehot.t().matmul(flat);
+        // Counts and per-code sums of the assigned rows (the reference's one_hot sum and one_hotᵀ·x,
+        // without the M × K one-hot matrix).
+        var bins = indices.bincount(null, k).to(flat.dtype);
+        var sums = zeros(k, flat.shape[1], dtype: flat.dtype, device: flat.device).index_add_(0, indices, flat, 1);
         Lerp(cluster_size[0], bins, weight);
         Lerp(embed_avg[0], sums, weight);
 
@@ -154,6 +157,33 @@ internal sealed class EuclideanCodebook : nn.Module
         }
     }
 
+    /// <summary>Most scores (rows × codes) <see cref="NearestCodes"/> holds at once: 16 MiB of float32.</summary>
+    internal const long ScoreBlockElements = 1 << 22;
+
+    /// <summary>argmin over codes of |e|² − 2x·e for rows <paramref name="x"/> (M, D) and codes <paramref name="codes"/> (K, D), blockwise over rows.</summary>
+    internal static Tensor NearestCodes(Tensor x, Tensor codes)
+    {
+        using var scope = NewDisposeScope();
+        var norms = codes.square().sum(-1).unsqueeze(0);
+        var codesT = codes.t();
+        long m = x.shape[0];
+        long block = Math.Max(1, ScoreBlockElements / Math.Max(1, codes.shape[0]));
+        if (m <= block)
+        {
+            return addmm(norms, x, codesT, beta: 1, alpha: -2).argmin(-1).MoveToOuterDisposeScope();
+        }
+
+        var result = empty(m, dtype: ScalarType.Int64, device: x.device);
+        for (long start = 0; start < m; start += block)
+        {
+            using var inner = NewDisposeScope();
+            long length = Math.Min(block, m - start);
+            result.narrow(0, start, length).copy_(addmm(norms, x.narrow(0, start, length), codesT, beta: 1, alpha: -2).argmin(-1));
+        }
+
+        return result.MoveToOuterDisposeScope();
+    }
+
     private static Tensor DrawRows(long rows, long count, Device device) =>
         rows >= count ? randperm(rows, device: device)[..(int)count] : randint(0, rows, [count], device: device);
 
@@ -163,8 +193,7 @@ internal sealed class EuclideanCodebook : nn.Module
         Tensor bins = zeros(clusters, device: samples.device);
         for (int i = 0; i < iterations; i++)
         {
-            var dist2 = samples.pow(2).sum(-1, keepdim: true) + means.pow(2).sum(-1).unsqueeze(0) - 2 * samples.matmul(means.t());
-            var buckets = dist2.argmin(-1);
+            var buckets = NearestCodes(samples, means);
             bins = buckets.bincount(null, clusters).to(samples.dtype);
             var empty = bins.eq(0);
             var newMeans = zeros_like(means).index_add_(0, buckets, samples, 1) / bins.masked_fill(empty, 1).unsqueeze(-1);

@@ -39,10 +39,17 @@ public sealed class LfqFixtureTests
 
     [Theory]
     [MemberData(nameof(LfqFixtures))]
-    public void LfqReproducesTheReferenceInEvalAndTraining(string file)
+    public void LfqReproducesTheReferenceInEvalAndTraining(string file) => Check(file, fastPath: true);
+
+    [Theory]
+    [MemberData(nameof(LfqFixtures))]
+    public void DenseEntropyPathReproducesTheReferenceInEvalAndTraining(string file) => Check(file, fastPath: false);
+
+    private static void Check(string file, bool fastPath)
     {
         using var fx = Fixtures.Load(file);
-        using var q = new LookupFreeQuantizer(OptionsFromReference(fx.Config));
+        using var q = new LookupFreeQuantizer(OptionsFromReference(fx.Config).With("fast_path", fastPath));
+        Assert.Equal(fastPath, q.Settings.FastPath);
         fx.LoadInto(q);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -65,7 +72,7 @@ public sealed class LfqFixtureTests
         foreach (var name in fx.Outputs)
         {
             Assert.True(produced.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
-            TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name}");
+            TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name} (fast_path={fastPath})");
         }
     }
 
