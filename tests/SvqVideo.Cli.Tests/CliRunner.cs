@@ -20,6 +20,21 @@ internal static class CliRunner
 
     public static Result Run(string dll, IEnumerable<string> args, TimeSpan timeout)
     {
+        using var p = Start(dll, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish in {timeout}");
+        }
+
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts the program with redirected output and returns at once; the caller reads the streams and waits.</summary>
+    public static Process Start(string dll, IEnumerable<string> args)
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
@@ -30,15 +45,6 @@ internal static class CliRunner
         psi.Environment["SVQVIDEO_PLUGINS"] = PluginsFolder;
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["COLUMNS"] = "200";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish in {timeout}");
-        }
-
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        return Process.Start(psi)!;
     }
 }

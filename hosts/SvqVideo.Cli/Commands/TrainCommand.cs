@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using SvqVideo.Torch;
+using SvqVideo.Training;
 
 namespace SvqVideo.Cli.Commands;
 
@@ -61,6 +62,13 @@ internal static class TrainCommand
         {
             ctx.Out.MarkupLine($"stopped: {result.Reason} after {result.EpochsCompleted} epochs ({result.Elapsed.TotalMinutes:F1} min); best validation loss {result.BestValidationLoss:F5} at epoch {result.BestEpoch}; copy-last-frame {result.BaselineLoss:F5}");
             ctx.Out.MarkupLine($"best checkpoint: {Markup.Escape(result.BestCheckpoint ?? "none")}");
+        }
+
+        if (result.Reason == StopReason.Cancelled)
+        {
+            // Stopped at a step boundary with complete checkpoints: say how to go on, and exit like an interrupted program.
+            ctx.Stderr.WriteLine($"svqvideo: cancelled after {result.EpochsCompleted} epochs; {result.LastCheckpoint ?? "no checkpoint was written"} is complete (continue with: svqvideo train --out {outDir} --resume)");
+            return ExitCodes.Cancelled;
         }
 
         return ExitCodes.Success;

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using SvqVideo.Torch;
+
+namespace SvqVideo.Cli.Tests;
+
+/// <summary>Ctrl+C (SIGINT) on a running <c>train</c>: exit code 130, a one-line message, no temp files, and the checkpoints on disk intact.</summary>
+public sealed class CancellationTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-cancel-");
+
+    public void Dispose() => _dir.Delete(true);
+
+    [Fact]
+    public async Task InterruptedTrainingExitsWith130AndLeavesOnlyCompleteFiles()
+    {
+        string run = Path.Combine(_dir.FullName, "run");
+        using var p = CliRunner.Start(CliRunner.CliDll, ["train", "--preset", "demo", "--budget", "10m", "--train-clips", "64", "--max-steps-per-epoch", "3", "--out", run, "--threads", "2"]);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+
+        // Interrupt once the first epoch's checkpoint is on disk, i.e. in the middle of a run that would last 10 minutes.
+        string last = Path.Combine(run, "last.safetensors");
+        var waited = Stopwatch.StartNew();
+        while (!File.Exists(last) && !p.HasExited && waited.Elapsed < TimeSpan.FromMinutes(4))
+        {
+            await Task.Delay(200);
+        }
+
+        if (p.HasExited)
+        {
+            Assert.Fail($"train ended before it could be interrupted (exit {p.ExitCode}): {await stderr}");
+        }
+
+        Assert.True(File.Exists(last), "no checkpoint after 4 minutes");
+        await Task.Delay(500);
+        var signal = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        signal.ArgumentList.Add("-INT");
+        signal.ArgumentList.Add(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (var kill = Process.Start(signal)!)
+        {
+            string killError = await kill.StandardError.ReadToEndAsync();
+            await kill.WaitForExitAsync();
+            Assert.True(kill.ExitCode == 0, $"kill -INT {p.Id} failed: {killError}");
+        }
+
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("train did not stop within 2 minutes of SIGINT");
+        }
+
+        string err = await stderr, output = await stdout;
+        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}; stderr: {err}; stdout tail: {Tail(output)}");
+        string message = err.Trim();
+        Assert.Contains("cancelled", message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+
+        var files = Directory.GetFiles(run, "*", SearchOption.AllDirectories);
+        Assert.DoesNotContain(files, f => Path.GetFileName(f).Contains(".tmp", StringComparison.Ordinal));
+        foreach (var checkpoint in files.Where(f => f.EndsWith(".safetensors", StringComparison.Ordinal)))
+        {
+            var (tensors, _) = SafeTensors.Read(checkpoint);
+            Assert.NotEmpty(tensors);
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 2000 ? text : text[^2000..];
+}
