@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Bench.Tests;
+
+/// <summary>
+/// The benchmark program counts what it claims to count and runs end to end. Nothing here asserts a speed:
+/// speed is what the program reports, not what a test can promise on a shared machine.
+/// </summary>
+public sealed class BenchTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-bench-test-");
+
+    public void Dispose() => _dir.Delete(true);
+
+    /// <summary>OpenSTL publishes SimVP+gSTA on Moving MNIST as 46.8 M parameters and 16.5 G FLOPs (one multiply-add = one FLOP).</summary>
+    [Fact]
+    public void MmnistGstaMatchesOpenStlsPublishedParametersAndFlops()
+    {
+        var spec = new ModelSpec("mmnist", "gSTA", "none");
+        manual_seed(0);
+        using var model = spec.Build();
+        long parameters = model.Module.parameters().Sum(p => p.numel());
+        double flops = FlopCounter.PerSequence(model, spec);
+        Assert.InRange(parameters / 1e6, 46.75, 46.85);
+        Assert.InRange(flops / 1e9, 16.4, 16.6);
+    }
+
+    [Fact]
+    public void SvqAddsItsCodebookProductsOnlyOnTheExplicitPath()
+    {
+        double Flops(string quantizer)
+        {
+            var spec = new ModelSpec("small", "gSTA", quantizer);
+            manual_seed(0);
+            using var model = spec.Build();
+            return FlopCounter.PerSequence(model, spec);
+        }
+
+        double none = Flops("none"), fast = Flops("svq-fast"), explicitPath = Flops("svq-explicit");
+        // 10 frames × 16×16 tokens; explicit: C'→h, h→N and N→C' per token; fast: C'→h and h→C' per token plus W₂ᵀM once.
+        const double tokens = 10 * 16 * 16, c = 16, h = 128, n = 1024;
+        Assert.Equal(tokens * ((c * h) + (h * n) + (n * c)), explicitPath - none, 0.01 * explicitPath);
+        Assert.True(fast - none < 0.05 * none, $"fast path adds {fast - none:E3} FLOPs to {none:E3}");
+        Assert.True(fast > none);
+    }
+
+    [Fact]
+    public void QuickRunWritesAReportWithTheMachineLimitAndTargets()
+    {
+        string json = Path.Combine(_dir.FullName, "bench.json");
+        var (code, stdout, stderr) = Run(["--quick", "--reps", "1", "--only", "machine,forecast", "--json", json]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("fp32 GEMM 2048³", stdout, StringComparison.Ordinal);
+        var report = JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        Assert.True((double)report["machine_limit"]!["gemm_gflops"]! > 0);
+        Assert.True((double)report["forecast"]!["seconds"]! > 0);
+        Assert.Contains(report["targets"]!.AsArray(), t => ((string)t!["target"]!).StartsWith("forecast", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_dir.FullName), f => f.Contains(".tmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ModelAndOverheadMeasurementsReportEveryField()
+    {
+        var (code, stdout, stderr) = Run(["--threads", "2", "--reps", "1", "--child", "model", "small", "gSTA", "svq-fast"]);
+        Assert.True(code == 0, stderr);
+        var row = JsonNode.Parse(stdout.Trim().Split('\n')[^1])!.AsObject();
+        foreach (var key in new[] { "inference_seq_per_s", "training_seq_per_s", "inference_peak_rss_mib", "training_peak_rss_mib", "gemm_gflops_around_inference", "flops_per_sequence" })
+        {
+            Assert.True((double)row[key]! > 0, key);
+        }
+
+        (code, stdout, stderr) = Run(["--threads", "2", "--reps", "1", "--child", "overhead", "small", "gSTA"]);
+        Assert.True(code == 0, stderr);
+        var overhead = JsonNode.Parse(stdout.Trim().Split('\n')[^1])!.AsObject();
+        Assert.True(double.IsFinite((double)overhead["inference_overhead_percent"]!));
+        Assert.True(double.IsFinite((double)overhead["training_overhead_percent"]!));
+    }
+
+    [Fact]
+    public void BadOptionsGiveOneLineAndExitCode2()
+    {
+        var (code, _, stderr) = Run(["--only", "nonsense"]);
+        Assert.Equal(2, code);
+        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming)", stderr.Trim());
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "SvqVideo.Bench.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"SvqVideo.Bench {string.Join(' ', args)} did not finish in 5 minutes");
+        }
+
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
