@@ -6,5 +6,5 @@ namespace SvqVideo.Cli;
 internal static class DatasetExtensions
 {
     public static (IClipDataset Train, IClipDataset Validation, IClipDataset Test) Open(string kind, RunPlan plan, string root) =>
-        throw new CliException(ExitCodes.Usage, $"unknown dataset '{kind}' (use mmnist, kth, human or videos)");
+        throw new CliException(ExitCodes.Usage, $"unknown dataset '{kind}' (use mmnist, kth, human, kitticaltech or videos)");
 }

@@ -6,7 +6,7 @@ namespace SvqVideo.Cli;
 internal sealed class PlanOptions
 {
     public Option<string?> Preset { get; } = new("--preset") { Description = "Preset name (demo, mmnist, kth, human, kitticaltech, videos) or a JSON file" };
-    public Option<string?> Dataset { get; } = new("--dataset") { Description = "Dataset kind: mmnist, kth, human, videos" };
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "Dataset kind: mmnist, kth, human, kitticaltech, videos" };
     public Option<string?> Data { get; } = new("--data") { Description = "Dataset folder (KTH/Human3.6M layout, a folder of videos or one video; for mmnist an optional MNIST IDX file)" };
     public Option<int?> FramesIn { get; } = new("--frames-in") { Description = "Context frames T_in" };
     public Option<int?> FramesOut { get; } = new("--frames-out") { Description = "Frames to forecast T_out" };

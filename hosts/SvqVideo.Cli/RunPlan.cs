@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SvqVideo.Datasets;
 using SvqVideo.Datasets.Human36m;
+using SvqVideo.Datasets.KittiCaltech;
 using SvqVideo.Datasets.Kth;
 using SvqVideo.Datasets.Mnist;
 using SvqVideo.Datasets.Video;
@@ -154,6 +155,29 @@ internal sealed class RunPlan
                     };
                     string root = RequireData();
                     return Splits(split => VideoFolderDataset.Open(root, o, split));
+                }
+
+            case "kitticaltech":
+                {
+                    // Training and validation on KITTI, test on Caltech (OpenSTL's layout). OpenSTL reads the Caltech
+                    // test frames in BGR while KITTI is RGB; "test_channel_order": "bgr" reproduces that quirk.
+                    ChannelOrder Order(string key) => Str(Dataset, key, "rgb").ToLowerInvariant() switch
+                    {
+                        "rgb" => ChannelOrder.Rgb,
+                        "bgr" => ChannelOrder.Bgr,
+                        var other => throw new CliException(ExitCodes.Usage, $"'{key}' must be rgb or bgr, got '{other}'"),
+                    };
+                    var o = new KittiCaltechOptions
+                    {
+                        FramesIn = fin,
+                        FramesOut = fout,
+                        Height = Int(Dataset, "height", 128),
+                        Width = Int(Dataset, "width", 160),
+                        CaltechFrameStep = Int(Dataset, "caltech_frame_step", 3),
+                    };
+                    var (order, testOrder) = (Order("channel_order"), Order("test_channel_order"));
+                    string root = RequireData();
+                    return Splits(split => KittiCaltechDataset.Open(root, split, o with { ChannelOrder = split == DatasetSplit.Test ? testOrder : order }));
                 }
 
             default:

@@ -17,7 +17,7 @@ internal static class EvalCommand
 {
     private static readonly Option<string> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (best.safetensors from train/demo/ab, or one made by import)", Required = true };
     private static readonly Option<string?> Preset = new("--preset") { Description = "Take the dataset from this preset (or JSON plan file) instead of the plan.json beside the checkpoint" };
-    private static readonly Option<string?> Dataset = new("--dataset") { Description = "Dataset kind: mmnist, kth, human, videos" };
+    private static readonly Option<string?> Dataset = new("--dataset") { Description = "Dataset kind: mmnist, kth, human, kitticaltech, videos" };
     private static readonly Option<string?> Data = new("--data") { Description = "Dataset folder (or, for mmnist, an optional MNIST IDX file)" };
     private static readonly Option<int?> FramesIn = new("--frames-in") { Description = "Context frames (default: the model's; must equal it)" };
     private static readonly Option<int?> FramesOut = new("--frames-out") { Description = "Frames to score (default: the plan's, else the model's horizon; more than the model's horizon are rolled out)" };
