@@ -30,10 +30,14 @@ public sealed record EpochSummary : TrainingProgress
     /// <summary>Learning rate of the epoch's last step.</summary>
     public required double LearningRate { get; init; }
 
-    /// <summary>The quantizer's per-step metrics (e.g. <c>perplexity</c>, <c>commit_loss</c>) averaged over the epoch; empty without any.</summary>
+    /// <summary>
+    /// The quantizer's per-step metrics (e.g. <c>perplexity</c>, <c>commit_loss</c>) averaged over the epoch, plus its
+    /// diagnostics of the first validation batch's latents under <see cref="Trainer.ValidationDiagnosticPrefix"/>
+    /// (e.g. <c>val_perplexity_theta2</c>); empty without any.
+    /// </summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Codebook perplexity averaged over the epoch, when the quantizer reports a metric named <c>perplexity…</c>.</summary>
+    /// <summary>Codebook perplexity: the per-step metric named <c>perplexity…</c> averaged over the epoch, else the validation diagnostic <c>val_perplexity_theta2</c>; null without either.</summary>
     public double? Perplexity { get; init; }
 
     /// <summary>Wall time of the epoch's training steps and validation, in seconds.</summary>

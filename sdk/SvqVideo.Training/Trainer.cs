@@ -34,6 +34,14 @@ public sealed class Trainer
     /// <summary>File name of the JSON-lines log.</summary>
     public const string LogFileName = "train.jsonl";
 
+    /// <summary>
+    /// Prefix of the epoch metrics that come from the quantizer's diagnostics on validation latents
+    /// (e.g. <c>val_perplexity_theta2</c>, <c>val_used_codes_theta2</c> for SVQ).
+    /// </summary>
+    public const string ValidationDiagnosticPrefix = "val_";
+
+    private static readonly IReadOnlyDictionary<string, double> NoDiagnostics = new Dictionary<string, double>();
+
     /// <summary>Prefix of the checkpoint tensors holding the optimizer state (<c>optim.exp_avg.&lt;param&gt;</c>, <c>optim.exp_avg_sq.&lt;param&gt;</c>, <c>optim.step.&lt;param&gt;</c>).</summary>
     public const string OptimizerPrefix = OptimizerCheckpoint.Prefix;
 
@@ -523,15 +531,20 @@ public sealed class Trainer
             double? baseline = state.BaselineLoss;
             bool validate = trainer._validation is not null
                 && (partial || (epoch + 1) % options.ValidateEvery == 0 || epoch + 1 == options.Epochs);
+            IReadOnlyDictionary<string, double> diagnostics = NoDiagnostics;
             if (validate)
             {
-                (validation, baseline) = Validate(baseline);
+                (validation, baseline, diagnostics) = Validate(baseline);
             }
 
             bool isBest = validation is double v && (state.BestValidationLoss is not double b || v < b);
             double? bestLoss = isBest ? validation : state.BestValidationLoss;
             int? bestEpoch = isBest ? epoch + 1 : state.BestEpoch;
             var metrics = state.PartialMetricSums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, state.PartialSteps), StringComparer.Ordinal);
+            foreach (var (key, value) in diagnostics)
+            {
+                metrics[ValidationDiagnosticPrefix + key] = value;
+            }
             var summary = new EpochSummary
             {
                 Epoch = epoch + 1,
@@ -545,7 +558,8 @@ public sealed class Trainer
                 IsBest = isBest,
                 LearningRate = schedule.LearningRate(Math.Max(0, state.GlobalStep - 1)),
                 Metrics = metrics,
-                Perplexity = metrics.FirstOrDefault(kv => kv.Key.StartsWith("perplexity", StringComparison.Ordinal)) is { Key: not null } p ? p.Value : null,
+                Perplexity = metrics.FirstOrDefault(kv => kv.Key.StartsWith("perplexity", StringComparison.Ordinal)) is { Key: not null } p ? p.Value
+                    : diagnostics.TryGetValue("perplexity_theta2", out double px) ? px : null,
                 EpochSeconds = wallSeconds,
                 ElapsedSeconds = state.ElapsedSeconds,
                 SequencesPerSecond = state.PartialSeconds > 0 ? state.PartialSteps * options.BatchSize / state.PartialSeconds : 0,
@@ -573,13 +587,19 @@ public sealed class Trainer
             return next;
         }
 
-        private (double Loss, double Baseline) Validate(double? knownBaseline)
+        /// <summary>
+        /// Validation loss, the copy-last-frame loss, and — when the model exposes its latents
+        /// (<see cref="ILatentEncoder"/>) and its quantizer diagnoses them (<see cref="IQuantizerDiagnostics"/>,
+        /// e.g. SVQ's perplexity at θ = 2) — the diagnostics of the first validation batch's latents.
+        /// </summary>
+        private (double Loss, double Baseline, IReadOnlyDictionary<string, double> Diagnostics) Validate(double? knownBaseline)
         {
             var data = trainer._validation!;
             bool wasTraining = _model.Module.training;
             _model.Module.eval();
             double sum = 0;
             double baselineSum = 0;
+            IReadOnlyDictionary<string, double>? diagnostics = null;
             var clips = ClipSubset.Of(data, options.MaxValidationClips);
             try
             {
@@ -598,6 +618,11 @@ public sealed class Trainer
                     {
                         baselineSum += ForecastLoss(Evaluation.CopyLastFrame(x, (int)y.shape[1]), y).item<float>() * count;
                     }
+
+                    if (diagnostics is null && _model is ILatentEncoder encoder && _model.Quantizer is IQuantizerDiagnostics diagnose)
+                    {
+                        diagnostics = diagnose.Diagnose(encoder.EncodeLatents(x));
+                    }
                 }
             }
             finally
@@ -605,7 +630,7 @@ public sealed class Trainer
                 _model.Module.train(wasTraining);
             }
 
-            return (sum / clips.Count, knownBaseline ?? baselineSum / clips.Count);
+            return (sum / clips.Count, knownBaseline ?? baselineSum / clips.Count, diagnostics ?? NoDiagnostics);
         }
 
         private void Save(TrainingState state, string fileName)

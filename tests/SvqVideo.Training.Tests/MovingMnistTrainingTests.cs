@@ -90,6 +90,42 @@ public class MovingMnistTrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EpochSummariesCarrySvqDiagnosticsOfTheValidationLatents()
+    {
+        var (train, validation) = Data(canvas: 32, framesIn: 4, framesOut: 4, trainClips: 32, validationClips: 8);
+        Trainer.SeedTorch(2);
+        using var model = SimVPWithSvq(train, hidS: 8, hidT: 16, codebook: 64);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 1e-3, Seed = 2, Threads = 2, Device = "cpu", EarlyStoppingPatience = 0 };
+        var result = new Trainer(model, train, validation, options).Train();
+
+        Assert.Equal(2, result.History.Count);
+        foreach (var epoch in result.History)
+        {
+            double perplexity = epoch.Metrics[Trainer.ValidationDiagnosticPrefix + "perplexity_theta2"];
+            double used = epoch.Metrics[Trainer.ValidationDiagnosticPrefix + "used_codes_theta2"];
+            Assert.Equal(perplexity, epoch.Perplexity);
+            Assert.InRange(used, 0, 64);
+            Assert.InRange(perplexity, used > 0 ? 1 : 0, 64);
+            Assert.True(epoch.Metrics.ContainsKey(Trainer.ValidationDiagnosticPrefix + "kurtosis"));
+        }
+
+        // The last epoch's figures are the quantizer's diagnosis of the first validation batch's latents, taken from the trained model.
+        model.Module.eval();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        int t = validation.FramesIn + validation.FramesOut, plane = validation.Channels * validation.Height * validation.Width;
+        var buffer = new float[8 * t * plane];
+        for (int i = 0; i < 8; i++)
+        {
+            validation.CopyClip(i, buffer.AsSpan(i * t * plane, t * plane));
+        }
+
+        var frames = TorchSharp.torch.tensor(buffer, [8, t, validation.Channels, validation.Height, validation.Width]).narrow(1, 0, validation.FramesIn);
+        var latents = ((ILatentEncoder)model).EncodeLatents(frames);
+        var expected = ((IQuantizerDiagnostics)model.Quantizer!).Diagnose(latents);
+        Assert.Equal(expected["perplexity_theta2"], result.History[^1].Perplexity!.Value, 1e-6);
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void ASmallSimVPWithSvqBeatsCopyLastFrameOnFullSizeMovingMnist()
     {
