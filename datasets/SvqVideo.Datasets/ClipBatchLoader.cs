@@ -54,7 +54,23 @@ public sealed class ClipBatchLoader
 
     /// <summary>The batches of <paramref name="epoch"/>, prepared ahead on a background thread.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public IEnumerable<ClipBatch> Epoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<ClipBatch> Epoch(int epoch, CancellationToken cancellationToken = default) => Epoch(epoch, 0, cancellationToken);
+
+    /// <summary>
+    /// The batches of <paramref name="epoch"/> from batch number <paramref name="firstBatch"/> on, with the same
+    /// numbers and clips as in the whole epoch; the clips of earlier batches are not read. This is how a resumed
+    /// run continues an epoch in the middle.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstBatch"/> is negative or beyond <see cref="BatchesPerEpoch"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IEnumerable<ClipBatch> Epoch(int epoch, int firstBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstBatch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstBatch, BatchesPerEpoch);
+        return Batches(epoch, firstBatch, cancellationToken);
+    }
+
+    private IEnumerable<ClipBatch> Batches(int epoch, int firstBatch, CancellationToken cancellationToken)
     {
         var order = Order(epoch);
         int batches = BatchesPerEpoch;
@@ -66,7 +82,7 @@ public sealed class ClipBatchLoader
             {
                 try
                 {
-                    for (int b = 0; b < batches; b++)
+                    for (int b = firstBatch; b < batches; b++)
                     {
                         int start = b * _options.BatchSize;
                         var indices = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start)).ToArray();

@@ -363,7 +363,8 @@ public sealed class Trainer
             StopReason? stop = null;
             _model.Module.train();
             // Cancellation is handled here, at step boundaries, so the loader gets no token.
-            foreach (var batch in _loader.Epoch(epoch, CancellationToken.None))
+            // A resumed epoch starts at the saved step without reading the clips of the batches before it.
+            foreach (var batch in _loader.Epoch(epoch, Math.Min(state.StepInEpoch, _loader.BatchesPerEpoch), CancellationToken.None))
             {
                 using (batch)
                 {

@@ -21,6 +21,25 @@ public sealed class ClipBatchLoaderTests
     }
 
     [Fact]
+    public void AnEpochCanStartAtALaterBatchWithoutReadingTheEarlierClips()
+    {
+        var whole = new ClipBatchLoader(new CountingDataset(50), new ClipBatchLoaderOptions { BatchSize = 8, Seed = 3 });
+        var expected = whole.Epoch(4).Select(b => { using (b) { return $"{b.Number}: {string.Join(",", FirstValues(b))}"; } }).Skip(3).ToList();
+
+        var ds = new CountingDataset(50);
+        var loader = new ClipBatchLoader(ds, new ClipBatchLoaderOptions { BatchSize = 8, Seed = 3, Prefetch = 1 });
+        var resumed = loader.Epoch(4, 3).Select(b => { using (b) { return $"{b.Number}: {string.Join(",", FirstValues(b))}"; } }).ToList();
+        Assert.Equal(3, resumed.Count);
+        Assert.Equal(expected, resumed);
+        Assert.StartsWith("3: ", resumed[0], StringComparison.Ordinal);
+        Assert.Equal(3 * 8, ds.Reads);
+
+        Assert.Empty(loader.Epoch(4, loader.BatchesPerEpoch));
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.Epoch(4, loader.BatchesPerEpoch + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.Epoch(4, -1));
+    }
+
+    [Fact]
     public void BatchesAreContiguousBTCHWArraysOfTheRightClips()
     {
         var ds = new CountingDataset(10);
