@@ -41,6 +41,10 @@ public static class VideoFile
         }
 
         var f = reader.Format;
-        return new VideoClip(reader.Path, new FrameClip(data, frames.Count, f.Channels, f.Height, f.Width), reader.Fps);
+        return new VideoClip(reader.Path, new FrameClip(data, frames.Count, f.Channels, f.Height, f.Width), reader.Fps)
+        {
+            NativeWidth = reader.NativeWidth,
+            NativeHeight = reader.NativeHeight,
+        };
     }
 }

@@ -113,8 +113,10 @@ internal static class ForecastCommand
 
     private static Job Load(string path, int channels, int width, int height, int framesIn, int? contextEnd)
     {
-        var info = VideoFile.Probe(path);
-        var clip = VideoFile.ReadAll(path, new VideoReadOptions { Channels = channels, Width = width, Height = height }).Frames;
+        // One decode: the clip at the model's size, and the file's own size and rate for writing the output.
+        var video = VideoFile.ReadAll(path, new VideoReadOptions { Channels = channels, Width = width, Height = height });
+        var clip = video.Frames;
+        var info = new VideoInfo(video.Path, video.NativeWidth, video.NativeHeight, video.Fps, clip.Frames);
         int end = contextEnd ?? clip.Frames;
         if (end > clip.Frames || end < 1)
         {

@@ -40,6 +40,11 @@ public sealed class VideoFileTests
         Assert.Equal(3, back.Frames.Channels);
         Assert.Equal(encodedHeight, back.Frames.Height);
         Assert.Equal(encodedWidth, back.Frames.Width);
+        Assert.Equal((encodedWidth, encodedHeight), (back.NativeWidth, back.NativeHeight));
+
+        var resized = VideoFile.ReadAll(path, new VideoReadOptions { Channels = 1, Width = 8, Height = 6 });
+        Assert.Equal((8, 6), (resized.Frames.Width, resized.Frames.Height));
+        Assert.Equal((info.Width, info.Height), (resized.NativeWidth, resized.NativeHeight));
     }
 
     [Fact]
