@@ -1,4 +1,3 @@
-using SvqVideo.Datasets;
 using SvqVideo.Hosting;
 using SvqVideo.Training;
 using static TorchSharp.torch;
@@ -10,7 +9,7 @@ public sealed class RunPlanSeedTests
 {
     private const string PlanTemplate = """
         {
-          "dataset": { "kind": "mmnist", "frames_in": 4, "frames_out": 4, "train_clips": 8, "val_clips": 4, "test_clips": 4, "image_size": 32 },
+          "dataset": { "kind": "mmnist", "frames_in": 4, "frames_out": 4, "train_clips": 8, "val_clips": 4, "test_clips": 4, "height": 32, "width": 32 },
           "model": { "model_type": "gSTA", "hid_S": 8, "hid_T": 16, "N_S": 2, "N_T": 2 },
           "quantizer": { "kind": "QUANTIZER", "codebook_size": 64 },
           "training": { "epochs": 1, "batch_size": 2 }
@@ -21,12 +20,11 @@ public sealed class RunPlanSeedTests
     public void SameSeedGivesTheSameSimVPWeightsWhateverTheQuantizer()
     {
         using var catalog = PluginCatalog.Load(CliRunner.PluginsFolder);
-        var shape = new ShapeOnly(4, 4, 1, 32, 32);
         Dictionary<string, Tensor> Weights(string quantizer, int seed)
         {
             Trainer.SeedTorch(seed);
             var plan = RunPlan.FromJson(PlanTemplate.Replace("QUANTIZER", quantizer, StringComparison.Ordinal));
-            using var model = plan.BuildModel(catalog, shape);
+            using var model = plan.BuildModel(catalog, new PlanShape(plan));
             return model.Module.state_dict()
                 .Where(kv => !kv.Key.StartsWith("vq.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
@@ -46,25 +44,5 @@ public sealed class RunPlanSeedTests
 
         var otherSeed = Weights("none", 8);
         Assert.Contains(none.Keys, k => none[k].dtype == ScalarType.Float32 && !none[k].equal(otherSeed[k]).all().item<bool>());
-    }
-
-    /// <summary>Only the shape of a dataset, which is all BuildModel reads.</summary>
-    private sealed class ShapeOnly(int framesIn, int framesOut, int channels, int height, int width) : IClipDataset
-    {
-        public int FramesIn => framesIn;
-
-        public int FramesOut => framesOut;
-
-        public int Channels => channels;
-
-        public int Height => height;
-
-        public int Width => width;
-
-        public string Name => "shape only";
-
-        public int Count => 0;
-
-        public void CopyClip(int index, Span<float> destination) => throw new ArgumentOutOfRangeException(nameof(index));
     }
 }

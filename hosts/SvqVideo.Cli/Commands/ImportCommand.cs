@@ -42,7 +42,7 @@ internal static class ImportCommand
 
         ctx.InitTorch();
         var plan = Plan.Resolve(parse, "mmnist");
-        var shape = new ShapeOnly(plan);
+        var shape = new PlanShape(plan);
         using var model = plan.BuildModel(ctx.Catalog(), shape);
         PyTorchImportResult result;
         try
@@ -72,25 +72,5 @@ internal static class ImportCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>The plan's clip shape without opening any data.</summary>
-    private sealed class ShapeOnly(RunPlan plan) : Datasets.IClipDataset
-    {
-        public string Name => "shape";
-
-        public int Count => 0;
-
-        public int FramesIn => plan.FramesIn;
-
-        public int FramesOut => plan.FramesOut;
-
-        public int Channels => plan.Int(plan.Dataset, "channels", 1);
-
-        public int Height => plan.Int(plan.Dataset, "height", 64);
-
-        public int Width => plan.Int(plan.Dataset, "width", 64);
-
-        public void CopyClip(int index, Span<float> destination) => throw new NotSupportedException();
     }
 }
