@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
@@ -12,6 +11,9 @@ namespace SvqVideo.Bench;
 /// </summary>
 internal static class OverheadBench
 {
+    /// <summary>The (size, translator) pairs whose SVQ cost the report measures and the targets check.</summary>
+    public static readonly (string Size, string ModelType)[] Configs = [("small", "gSTA"), ("mmnist", "gSTA")];
+
     public static JsonObject Measure(string size, string modelType, BenchOptions options)
     {
         var plainSpec = new ModelSpec(size, modelType, "none");
@@ -58,17 +60,10 @@ internal static class OverheadBench
         var ratios = new double[options.Reps];
         for (int i = 0; i < ratios.Length; i++)
         {
-            double ta = Time(a), tb = Time(b);
+            double ta = Timing.Seconds(a), tb = Timing.Seconds(b);
             ratios[i] = tb / ta;
         }
 
         return new Samples(ratios).Median;
-    }
-
-    private static double Time(Action action)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

@@ -68,7 +68,7 @@ if (options.Runs("models"))
 if (options.Runs("overhead"))
 {
     var rows = new JsonArray();
-    foreach (var (size, type) in new[] { ("small", "gSTA"), ("mmnist", "gSTA") })
+    foreach (var (size, type) in OverheadBench.Configs)
     {
         log.WriteLine($"svq overhead {size} {type} ...");
         rows.Add(ChildProcess.Run(options, "overhead", size, type));

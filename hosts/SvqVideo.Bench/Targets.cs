@@ -54,7 +54,7 @@ internal static class Targets
         // The SVQ fast path's cost over no quantizer: from the interleaved measurement when the report has it
         // (rows measured minutes apart on a shared machine differ by more than the 10 % in question).
         var overhead = report["svq_overhead"] as JsonArray;
-        foreach (var (size, type) in new[] { ("small", "gSTA"), ("mmnist", "gSTA") })
+        foreach (var (size, type) in OverheadBench.Configs)
         {
             if (overhead?.OfType<JsonObject>().FirstOrDefault(r => (string?)r["size"] == size && (string?)r["model_type"] == type && r["error"] is null) is { } o)
             {

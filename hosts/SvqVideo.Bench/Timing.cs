@@ -16,11 +16,17 @@ internal static class Timing
         var seconds = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            seconds[i] = Seconds(action);
         }
 
         return new Samples(seconds);
+    }
+
+    /// <summary>Wall seconds of one run of <paramref name="action"/>.</summary>
+    public static double Seconds(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }
