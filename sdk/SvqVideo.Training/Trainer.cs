@@ -368,11 +368,6 @@ public sealed class Trainer
             {
                 using (batch)
                 {
-                    if (batch.Number < state.StepInEpoch)
-                    {
-                        continue;
-                    }
-
                     if (batch.Number >= stepsPerEpoch)
                     {
                         break;
