@@ -19,6 +19,7 @@ internal sealed class PlanOptions
     public Option<double?> MlpRatio { get; } = new("--mlp-ratio") { Description = "MLP ratio of MetaFormer blocks" };
     public Option<double?> Drop { get; } = new("--drop") { Description = "Dropout rate" };
     public Option<double?> DropPath { get; } = new("--drop-path") { Description = "Stochastic depth rate (training only)" };
+    public Option<bool?> Residual { get; } = new("--residual") { Description = "Residual forecasting: predict the change from the last context frame (an untrained model forecasts that frame); true or false" };
     public Option<string?> Quantizer { get; } = new("--quantizer") { Description = "Quantizer plugin: svq, vq, rvq, lfq, fsq or none" };
     public Option<int?> CodebookSize { get; } = new("--codebook-size") { Description = "Codebook size N" };
     public Option<bool?> FrozenCodebook { get; } = new("--frozen-codebook") { Description = "Freeze the codebook" };
@@ -71,6 +72,7 @@ internal sealed class PlanOptions
         plan.Set("model", "drop", p.GetValue(Drop));
         plan.Set("model", "drop_path", p.GetValue(DropPath));
         plan.Set("model", "quantizer_placement", p.GetValue(Placement));
+        plan.Set("model", "residual", p.GetValue(Residual));
         if (p.GetValue(Quantizer) is { } q && !string.Equals(q, plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             // Another family: drop the preset's family-specific settings, keep the generic ones.
@@ -116,7 +118,7 @@ internal sealed class PlanOptions
 
     private IEnumerable<Option> All() =>
     [
-        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath,
+        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
         WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, Noise, Patience, Budget, TrainClips, MaxStepsPerEpoch,
     ];

@@ -29,6 +29,14 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Sets the readout's weight and bias to zero, so the decoder starts by outputting zeros (residual forecasting).</summary>
+    public void ZeroReadout()
+    {
+        using var noGrad = no_grad();
+        readout.weight!.zero_();
+        readout.bias!.zero_();
+    }
+
     /// <param name="hid">The translated latent (N, C_hid, h, w).</param>
     /// <param name="enc1">The encoder's first-layer output (N, C_hid, H, W).</param>
     public override Tensor forward(Tensor hid, Tensor enc1)

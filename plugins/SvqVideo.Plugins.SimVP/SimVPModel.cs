@@ -9,7 +9,8 @@ namespace SvqVideo.Plugins.SimVP;
 /// (B, T, C, H, W) are encoded frame by frame, the latents (optionally quantized, <c>pre</c>) are stacked
 /// along channels as (B, T·hid_S, h, w) for the translator, its output (optionally quantized, <c>post</c>) is
 /// decoded with the first encoder layer's skip. State-dict keys <c>enc.*</c>, <c>hid.*</c>, <c>dec.*</c> and
-/// <c>vq.vq.*</c> are the reference's. Built in training mode on the CPU. Not thread-safe.
+/// <c>vq.vq.*</c> are the reference's. With <c>residual</c> the decoder's output is added to the last context
+/// frame (see <see cref="SimVPSettings.Residual"/>). Built in training mode on the CPU. Not thread-safe.
 /// </summary>
 internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder
 {
@@ -34,6 +35,11 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder
             ? new MidIncepNet(s.TranslatorChannels, s.HidT, s.NT)
             : new MidMetaNet(s.TranslatorChannels, s.HidT, s.NT, s.ModelType, s.MlpRatio, s.Drop, s.DropPath, s.Latent);
         dec = new Decoder(s.HidS, s.Channels, s.NS, s.KernelDec);
+        if (s.Residual)
+        {
+            dec.ZeroReadout();
+        }
+
         if (quantizer is not null)
         {
             vq = new LatentQuantization(quantizer);
@@ -76,6 +82,12 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder
         }
 
         var y = dec.forward(z, enc1).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
+        if (s.Residual)
+        {
+            // The network's output is the change from the last context frame, the same for every step ahead.
+            y = y + frames.narrow(1, s.FramesIn - 1, 1);
+        }
+
         var aux = q is null ? zeros([], dtype: y.dtype, device: y.device) : q.AuxLoss.alias();
         if (q is not null)
         {

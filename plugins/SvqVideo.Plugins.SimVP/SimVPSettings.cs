@@ -5,7 +5,8 @@ namespace SvqVideo.Plugins.SimVP;
 
 /// <summary>
 /// SimVP's hyper-parameters, parsed and checked from a <see cref="ModelConfig"/> whose parameter names and
-/// defaults are OpenSTL's <c>SimVP_Model</c> ones, plus <c>quantizer_placement</c> (<c>pre</c> | <c>post</c>).
+/// defaults are OpenSTL's <c>SimVP_Model</c> ones, plus <c>quantizer_placement</c> (<c>pre</c> | <c>post</c>) and
+/// <c>residual</c> (<c>true</c>: forecast the change from the last context frame).
 /// </summary>
 internal sealed record SimVPSettings
 {
@@ -25,6 +26,16 @@ internal sealed record SimVPSettings
         ["spatio_kernel_enc"] = 3,
         ["spatio_kernel_dec"] = 3,
         ["quantizer_placement"] = "pre",
+    };
+
+    /// <summary>
+    /// Options of ours beyond OpenSTL's constructor, with their defaults. A config that leaves one out gets the
+    /// default, and <see cref="DefaultConfig"/> leaves them out, so configs and checkpoints written before an
+    /// option existed stay equal to today's.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> Options { get; } = new Dictionary<string, object>(StringComparer.Ordinal)
+    {
+        ["residual"] = false,
     };
 
     public required int FramesIn { get; init; }
@@ -58,6 +69,12 @@ internal sealed record SimVPSettings
 
     public required QuantizerPlacement Placement { get; init; }
 
+    /// <summary>
+    /// Residual forecasting: the network predicts the change from the last context frame, which is added to its
+    /// output, and the decoder's readout starts at zero, so an untrained model forecasts exactly that frame.
+    /// </summary>
+    public required bool Residual { get; init; }
+
     /// <summary>Spatial reduction factor of the encoder, 2^(N_S/2).</summary>
     public int Scale => 1 << (NS / 2);
 
@@ -77,7 +94,7 @@ internal sealed record SimVPSettings
         SimVPArguments.Require(string.Equals(config.Family, Family, StringComparison.OrdinalIgnoreCase), "config", $"model family '{config.Family}' is not simvp");
         foreach (var key in config.Parameters.Keys)
         {
-            SimVPArguments.Require(Defaults.ContainsKey(key), key, $"unknown simvp parameter '{key}' (known: {string.Join(", ", Defaults.Keys)}; names are case-sensitive)");
+            SimVPArguments.Require(Defaults.ContainsKey(key) || Options.ContainsKey(key), key, $"unknown simvp parameter '{key}' (known: {string.Join(", ", Defaults.Keys.Concat(Options.Keys))}; names are case-sensitive)");
         }
 
         SimVPSettings s;
@@ -100,6 +117,7 @@ internal sealed record SimVPSettings
                 KernelEnc = config.GetInt("spatio_kernel_enc", (int)Defaults["spatio_kernel_enc"]),
                 KernelDec = config.GetInt("spatio_kernel_dec", (int)Defaults["spatio_kernel_dec"]),
                 Placement = ParsePlacement(config.GetString("quantizer_placement", "pre")),
+                Residual = config.GetBool("residual", (bool)Options["residual"]),
             };
         }
         catch (FormatException e)
