@@ -75,5 +75,25 @@ internal sealed class CommandContext : IDisposable
         return _catalog;
     }
 
+    /// <summary>
+    /// The model an SvqVideo checkpoint describes, rebuilt through the plugins (<see cref="Checkpoint.LoadModel"/>),
+    /// in evaluation mode; the caller owns it. A model family or quantizer no plugin provides is a plugin problem.
+    /// </summary>
+    public IForecastModel LoadModel(string checkpoint)
+    {
+        IForecastModel model;
+        try
+        {
+            model = Checkpoint.LoadModel(checkpoint, Catalog());
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new CliException(ExitCodes.Plugin, $"{e.Message} (plugin folder: {Catalog().Folder})", e);
+        }
+
+        model.Module.eval();
+        return model;
+    }
+
     public void Dispose() => _catalog?.Dispose();
 }

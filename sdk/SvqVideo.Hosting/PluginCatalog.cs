@@ -15,7 +15,7 @@ namespace SvqVideo.Hosting;
 /// from factories are the host's to dispose first.
 /// </para>
 /// </summary>
-public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDisposable
+public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, IDisposable
 {
     private static readonly Type[] SharedTypes = [typeof(IFramePredictor), typeof(IQuantizer), typeof(Tensor)];
 
@@ -132,6 +132,9 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
     /// <inheritdoc />
     public IQuantizerFactory? FindQuantizer(string name) => Find<IQuantizerFactory>(name, PluginKind.Quantizer);
 
+    /// <inheritdoc />
+    public IForecastModelFactory? FindModel(string family) => Find<IForecastModelFactory>(family, PluginKind.Model);
+
     /// <summary>Builds a predictor through the named factory, offering this catalog as its services.</summary>
     public IFramePredictor CreatePredictor(string name, PredictorCreateOptions options)
     {
@@ -140,9 +143,9 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
         return GetPredictor(name).Create(options);
     }
 
-    /// <summary>Offers <see cref="IQuantizerResolver"/> and the catalog itself.</summary>
+    /// <summary>Offers <see cref="IForecastModelResolver"/>, <see cref="IQuantizerResolver"/> and the catalog itself.</summary>
     public object? GetService(Type serviceType) =>
-        serviceType == typeof(IQuantizerResolver) || serviceType == typeof(PluginCatalog) ? this : null;
+        serviceType == typeof(IForecastModelResolver) || serviceType == typeof(IQuantizerResolver) || serviceType == typeof(PluginCatalog) ? this : null;
 
     /// <summary>Disposes every plugin loader (unloading collectible contexts once unreferenced).</summary>
     public void Dispose()

@@ -642,14 +642,7 @@ public sealed class Trainer
                 tensors.AddRange(OptimizerCheckpoint.Save(optimizer, parameterNames));
                 tensors.Add(new(TorchRngKey, get_rng_state()));
                 tensors.Add(new(NoiseRngKey, noise.get_state()));
-                var manifest = new CheckpointManifest
-                {
-                    Model = _model.Config,
-                    Quantizer = _model.Quantizer?.Options,
-                    ChannelOrder = _model.Config.Channels == 1 ? "gray" : "RGB",
-                    Training = state.ToJson(),
-                };
-                Checkpoint.Save(Path.Combine(folder, fileName), manifest, tensors);
+                Checkpoint.Save(Path.Combine(folder, fileName), CheckpointManifest.For(_model, state.ToJson()), tensors);
             }
 
             if (fileName == LastFileName)

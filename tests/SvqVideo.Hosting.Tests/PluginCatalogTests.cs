@@ -20,6 +20,8 @@ public sealed class PluginCatalogTests
         Assert.Contains(catalog.Entries, e => e.Name == "echo" && e.Kind == PluginKind.Predictor);
         Assert.Same(catalog.GetQuantizer("SCALE"), catalog.FindQuantizer("scale"));
         Assert.Same(catalog, catalog.GetService(typeof(IQuantizerResolver)));
+        Assert.Same(catalog, catalog.GetService(typeof(IForecastModelResolver)));
+        Assert.Null(catalog.FindModel("scale"));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP.Tests;
 
-/// <summary>SvqVideo checkpoints of SimVP: save, reload through the predictor factory, and the one-line errors.</summary>
+/// <summary>SvqVideo checkpoints of SimVP: save, reload through the SDK's loader and the predictor factory, and the one-line errors.</summary>
 public sealed class CheckpointTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("svq-simvp-ckpt-").FullName;
@@ -45,7 +45,7 @@ public sealed class CheckpointTests : IDisposable
         using var original = TrainedLooking(withSvq, modelType, placement);
         original.Module.to(device).eval();
         string path = Path.Combine(_dir, "model.safetensors");
-        SimVPCheckpoints.Save(path, original, new JsonObject { ["epoch"] = 3 });
+        Checkpoint.SaveModel(path, original, new JsonObject { ["epoch"] = 3 });
 
         var manifest = Checkpoint.ReadManifest(path);
         Assert.Equal(original.Config, manifest.Model);
@@ -53,7 +53,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(3, (int)manifest.Training!["epoch"]!);
         Assert.Equal("gray", manifest.ChannelOrder);
 
-        using var predictor = new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = deviceName, Services = new QuantizerRegistry() });
+        using var predictor = new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = deviceName, Services = new PluginRegistry() });
         var loaded = Assert.IsAssignableFrom<IForecastModel>(predictor.GetService(typeof(IForecastModel)));
         Assert.Equal(original.Config, loaded.Config);
         Assert.Equal("simvp", predictor.Metadata.Name);
@@ -90,36 +90,61 @@ public sealed class CheckpointTests : IDisposable
         tensors["train.step"] = step;
         Checkpoint.Save(path, new CheckpointManifest { Model = original.Config }, tensors);
 
-        using var loaded = SimVPCheckpoints.Load(path, quantizers: null);
+        using var loaded = Checkpoint.LoadModel(path, new PluginRegistry());
         Assert.Equal(original.Module.state_dict().Count, loaded.Module.state_dict().Count);
+        Assert.True(loaded.Module.training, "a loaded model is in the mode its factory leaves it");
     }
 
     [Fact]
-    public void MissingQuantizerRegistryIsNamedInTheError()
+    public void AHostOfferingNoQuantizersGetsAnErrorNamingTheQuantizer()
     {
         string path = SaveSmall(withSvq: true);
-        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu" }));
+        var e = Assert.Throws<KeyNotFoundException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu" }));
         Assert.Contains("quantizer 'svq'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("IQuantizerResolver", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no plugin the host offers provides it", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void MissingQuantizerPluginIsNamedInTheError()
     {
         string path = SaveSmall(withSvq: true);
-        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new QuantizerRegistry(withSvq: false) }));
-        Assert.Contains("no loaded plugin provides it", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<KeyNotFoundException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new PluginRegistry(withSvq: false) }));
+        Assert.Contains("no plugin the host offers provides it", e.Message, StringComparison.Ordinal);
         Assert.Contains("'svq'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void CheckpointOfAnotherFamilyIsRejected()
+    public void CheckpointOfAnotherFamilyIsRejectedByTheSimVPPredictor()
     {
         using var model = SmallModels.Create();
         string path = Path.Combine(_dir, "other.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
-        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new PluginRegistry() }));
         Assert.Contains("'convlstm' model, not simvp", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModelFamilyTheResolverLacksIsNamedByTheLoader()
+    {
+        using var model = SmallModels.Create();
+        string path = Path.Combine(_dir, "other.safetensors");
+        Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
+        var e = Assert.Throws<KeyNotFoundException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
+        Assert.Contains("'convlstm' model", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheManifestOfAModelRecordsItsConfigQuantizerAndChannelOrder()
+    {
+        using var gray = SmallModels.Create(withSvq: true);
+        var manifest = CheckpointManifest.For(gray, new JsonObject { ["step"] = 5 });
+        Assert.Equal(gray.Config, manifest.Model);
+        Assert.Equal(gray.Quantizer!.Options, manifest.Quantizer);
+        Assert.Equal("gray", manifest.ChannelOrder);
+        Assert.Equal(5, (int)manifest.Training!["step"]!);
+        using var colour = new SimVPModelFactory().Create(SmallModels.Config() with { Channels = 3 }, null);
+        Assert.Equal("RGB", CheckpointManifest.For(colour).ChannelOrder);
+        Assert.Null(CheckpointManifest.For(colour).Quantizer);
     }
 
     [Fact]
@@ -129,7 +154,7 @@ public sealed class CheckpointTests : IDisposable
         using var wider = new SimVPModelFactory().Create(SmallModels.Config().With("hid_T", 24), null);
         string path = Path.Combine(_dir, "mismatch.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = small.Config }, wider.Module.state_dict());
-        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
         Assert.Contains("shape mismatch for 'hid.", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
     }
@@ -141,7 +166,7 @@ public sealed class CheckpointTests : IDisposable
         string path = Path.Combine(_dir, "missing.safetensors");
         var tensors = model.Module.state_dict().Where(kv => kv.Key != "dec.readout.bias");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config }, tensors);
-        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
         Assert.Contains("missing key 'dec.readout.bias'", e.Message, StringComparison.Ordinal);
     }
 
@@ -159,7 +184,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using var model = SmallModels.Create(withSvq: withSvq);
         string path = Path.Combine(_dir, $"small-{withSvq}.safetensors");
-        SimVPCheckpoints.Save(path, model);
+        Checkpoint.SaveModel(path, model);
         return path;
     }
 }

@@ -52,11 +52,10 @@ internal static class EvalCommand
         }
 
         var device = ctx.InitTorch();
-        var loaded = ModelCheckpoints.Load(ctx.Catalog(), checkpoint);
-        using var model = loaded.Model;
-        var (plan, planSource) = DatasetPlan(parse, checkpoint, loaded.Manifest.Model);
+        using var model = ctx.LoadModel(checkpoint);
+        var (plan, planSource) = DatasetPlan(parse, checkpoint, model.Config);
         var (_, _, test) = plan.OpenDatasets(parse.GetValue(Data));
-        CheckShape(checkpoint, loaded.Manifest.Model, test, planSource);
+        CheckShape(checkpoint, model.Config, test, planSource);
 
         var lpipsLocation = parse.GetValue(LpipsWeights);
         bool lpipsOk = Metrics.LpipsWeights.TryLoad(lpipsLocation, out var lpips, out var lpipsReason);

@@ -54,13 +54,7 @@ internal static class ImportCommand
             throw new CliException(ExitCodes.BadInput, e.Message);
         }
 
-        var manifest = new CheckpointManifest
-        {
-            Model = model.Config,
-            Quantizer = model.Quantizer?.Options,
-            ChannelOrder = model.Config.Channels == 1 ? "gray" : "RGB",
-        };
-        Checkpoint.Save(to, manifest, model.Module.state_dict());
+        Checkpoint.SaveModel(to, model);
         if (ctx.Json)
         {
             ctx.Stdout.WriteLine(JsonSerializer.Serialize(new { from, to, format = result.Format, tensors = result.TensorCount, stripped_prefix = result.StrippedPrefix, unwrapped = result.UnwrappedEntry, model = TrainCommand.Describe(model) }));
