@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SvqVideo.Testing.PyTorch;
 
 namespace SvqVideo.Cli.Tests;
 
@@ -15,10 +16,14 @@ public sealed class ImportCommandTests : IDisposable
         var train = CliRunner.Cli("train", "--preset", "demo", "--budget", "5s", "--train-clips", "16", "--max-steps-per-epoch", "1", "--epochs", "1", "--out", run);
         Assert.True(train.ExitCode == 0, train.Stderr);
 
-        // A plain state dict, as a PyTorch safetensors export holds: only the model tensors of that checkpoint.
+        // A plain state dict, as a PyTorch safetensors export holds: only the model tensors of that checkpoint;
+        // and the same in the legacy (pre-1.6) torch.save format.
         string plain = Path.Combine(_dir.FullName, "state_dict.safetensors");
+        string legacy = Path.Combine(_dir.FullName, "state_dict.pth");
         var (tensors, _) = SvqVideo.Torch.SafeTensors.Read(Path.Combine(run, "best.safetensors"));
-        SvqVideo.Torch.SafeTensors.Write(plain, tensors.Where(kv => !kv.Key.StartsWith("optim.", StringComparison.Ordinal) && !kv.Key.StartsWith("rng.", StringComparison.Ordinal)));
+        var model = tensors.Where(kv => !kv.Key.StartsWith("optim.", StringComparison.Ordinal) && !kv.Key.StartsWith("rng.", StringComparison.Ordinal)).ToList();
+        SvqVideo.Torch.SafeTensors.Write(plain, model);
+        LegacyTorchFileWriter.Write(legacy, model);
         foreach (var t in tensors.Values)
         {
             t.Dispose();
@@ -30,6 +35,25 @@ public sealed class ImportCommandTests : IDisposable
         using var doc = JsonDocument.Parse(ok.Stdout);
         Assert.True(doc.RootElement.GetProperty("tensors").GetInt32() > 0);
         Assert.True(File.Exists(imported));
+
+        string fromLegacy = Path.Combine(_dir.FullName, "from-legacy.safetensors");
+        var legacyImport = CliRunner.Cli("import", "--from", legacy, "--to", fromLegacy, "--preset", "demo", "--json");
+        Assert.True(legacyImport.ExitCode == 0, legacyImport.Stderr);
+        using (var legacyDoc = JsonDocument.Parse(legacyImport.Stdout))
+        {
+            Assert.Equal("legacy torch.save", legacyDoc.RootElement.GetProperty("format").GetString());
+        }
+
+        // A legacy file whose pickle would run a shell command in Python: refused as bad input, nothing runs, nothing written.
+        string evil = Path.Combine(_dir.FullName, "evil.pth");
+        string marker = Path.Combine(_dir.FullName, "ran");
+        LegacyTorchFileWriter.WriteObject(evil, TorchZipFiles.CodeRunningPickles($"touch {marker}")["posix.system"]);
+        string notWritten = Path.Combine(_dir.FullName, "evil.safetensors");
+        var refused = CliRunner.Cli("import", "--from", evil, "--to", notWritten, "--preset", "demo");
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("'posix.system'", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+        Assert.False(File.Exists(notWritten));
 
         string other = Path.Combine(_dir.FullName, "other.safetensors");
         var bad = CliRunner.Cli("import", "--from", plain, "--to", other, "--preset", "demo", "--hid-s", "32");

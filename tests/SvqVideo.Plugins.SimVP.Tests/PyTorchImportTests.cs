@@ -1,5 +1,6 @@
 using SvqVideo.Interop;
 using SvqVideo.Testing;
+using SvqVideo.Testing.PyTorch;
 using SvqVideo.Torch;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -8,8 +9,9 @@ using static TorchSharp.torch;
 namespace SvqVideo.Plugins.SimVP.Tests;
 
 /// <summary>
-/// PyTorch checkpoint import: reference weights written in PyTorch's own formats (by PyBridge's writer, as
-/// Python would) import into a fresh model and reproduce the golden outputs; bad files give one-line errors.
+/// PyTorch checkpoint import: reference weights written in PyTorch's own formats (by PyBridge's writer and a
+/// legacy writer, as Python would) import into a fresh model and reproduce the golden outputs; bad files give
+/// one-line errors.
 /// </summary>
 public sealed class PyTorchImportTests : IDisposable
 {
@@ -30,6 +32,9 @@ public sealed class PyTorchImportTests : IDisposable
 
         /// <summary>A <c>.safetensors</c> file.</summary>
         Safetensors,
+
+        /// <summary><c>torch.save(model.state_dict())</c> in the legacy (pre-1.6) pickle format.</summary>
+        Legacy,
     }
 
     public static TheoryData<string, Layout, string> Rows()
@@ -71,7 +76,7 @@ public sealed class PyTorchImportTests : IDisposable
         Assert.Equal(model.Module.state_dict().Count, result.TensorCount);
         Assert.Equal(layout is Layout.ModelPrefixed or Layout.Nested ? "model." : null, result.StrippedPrefix);
         Assert.Equal(layout is Layout.Nested ? "state_dict" : null, result.UnwrappedEntry);
-        Assert.Equal(layout is Layout.Safetensors ? "safetensors" : "torch.save", result.Format);
+        Assert.Equal(layout switch { Layout.Safetensors => "safetensors", Layout.Legacy => "legacy torch.save", _ => "torch.save" }, result.Format);
         foreach (var (name, p) in model.Module.named_parameters())
         {
             Assert.Equal(trainable[name], p.requires_grad);
@@ -91,26 +96,26 @@ public sealed class PyTorchImportTests : IDisposable
     }
 
     [Fact]
-    public void LegacyPicklesAreRefusedWithAResaveHint()
-    {
-        string path = Path.Combine(_dir, "legacy.pth");
-        File.WriteAllBytes(path, [.. TorchFiles.LegacyHeader, .. new byte[64]]);
-        AssertOneLine<InvalidDataException>(path, "legacy (pre-1.6)");
-    }
-
-    [Fact]
     public void PickledWholeModelsAreRefused()
     {
         string path = Path.Combine(_dir, "whole.pth");
-        TorchFiles.WriteZip(path, TorchFiles.WholeModelPickle());
+        TorchZipFiles.WriteZip(path, TorchZipFiles.WholeModelPickle());
         AssertOneLine<InvalidDataException>(path, "pickled whole model");
+    }
+
+    [Fact]
+    public void LegacyPicklesThatWouldRunCodeAreRefused()
+    {
+        string path = Path.Combine(_dir, "evil.pth");
+        LegacyTorchFileWriter.WriteObject(path, TorchZipFiles.CodeRunningPickles("true")["posix.system"]);
+        AssertOneLine<InvalidDataException>(path, "'posix.system'");
     }
 
     [Fact]
     public void DictionariesWithoutAStateDictAreRefusedNamingTheirEntries()
     {
         string path = Path.Combine(_dir, "nostate.pth");
-        TorchFiles.WriteZip(path, TorchFiles.NoStateDictPickle());
+        TorchZipFiles.WriteZip(path, TorchZipFiles.NoStateDictPickle());
         AssertOneLine<InvalidDataException>(path, "[epoch]");
     }
 
@@ -179,6 +184,10 @@ public sealed class PyTorchImportTests : IDisposable
                 source.Module.save_safetensors(path);
                 source.Dispose();
                 break;
+            case Layout.Legacy:
+                LegacyTorchFileWriter.Write(path, [.. source.Module.state_dict()]);
+                source.Dispose();
+                break;
             default:
                 // The wrapper owns the model from here and disposes it.
                 using (var prefixed = new PrefixedModule(source.Module))
@@ -187,7 +196,7 @@ public sealed class PyTorchImportTests : IDisposable
                     prefixed.save_py(target);
                     if (layout == Layout.Nested)
                     {
-                        TorchFiles.WrapStateDict(target, path);
+                        TorchZipFiles.WrapStateDict(target, path);
                     }
                 }
 

@@ -7,13 +7,14 @@ using SvqVideo.Torch;
 namespace SvqVideo.Cli.Commands;
 
 /// <summary>
-/// <c>svqvideo import</c>: a PyTorch state dict trained by OpenSTL or SVQ-Forecasting (torch.save zip or
-/// safetensors) → an SvqVideo checkpoint, given the matching model configuration (preset + overrides).
+/// <c>svqvideo import</c>: a PyTorch state dict trained by OpenSTL or SVQ-Forecasting (torch.save zip or legacy
+/// pickle, or safetensors; read as data only) → an SvqVideo checkpoint, given the matching model configuration
+/// (preset + overrides).
 /// </summary>
 internal static class ImportCommand
 {
     private static readonly PlanOptions Plan = new();
-    private static readonly Option<string> From = new("--from") { Description = "PyTorch state dict: torch.save(model.state_dict()) .pth/.pt (zip format) or .safetensors", Required = true };
+    private static readonly Option<string> From = new("--from") { Description = "PyTorch state dict: torch.save(model.state_dict()) .pth/.pt (zip or legacy format; read as data, never run) or .safetensors", Required = true };
     private static readonly Option<string> To = new("--to") { Description = "SvqVideo checkpoint to write (.safetensors)", Required = true };
 
     public static Command Create()
