@@ -1,4 +1,5 @@
 using SvqVideo.Testing.PyTorch;
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -7,9 +8,9 @@ namespace SvqVideo.Metrics.Tests;
 
 public sealed class LpipsWeightsTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-lpips-");
+    private readonly TempFolder _dir = new("svq-lpips-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>Calibration tensors laid out like lpips' weights/v0.1/alex.pth, from a seeded generator.</summary>
     private static List<KeyValuePair<string, Tensor>> Calibration(int seed)
@@ -74,8 +75,8 @@ public sealed class LpipsWeightsTests : IDisposable
     {
         using var trunk = Trunk(21);
         var calibration = Calibration(22);
-        string trunkPath = Path.Combine(_dir.FullName, LpipsWeights.TrunkFileName);
-        string calibrationPath = Path.Combine(_dir.FullName, LpipsWeights.CalibrationFileName);
+        string trunkPath = _dir.Combine(LpipsWeights.TrunkFileName);
+        string calibrationPath = _dir.Combine(LpipsWeights.CalibrationFileName);
         trunk.save_py(trunkPath);
         LegacyTorchFileWriter.Write(calibrationPath, calibration);
 
@@ -93,21 +94,21 @@ public sealed class LpipsWeightsTests : IDisposable
     {
         using var trunk = Trunk(31);
         var calibration = Calibration(32);
-        string trunkPath = Path.Combine(_dir.FullName, LpipsWeights.TrunkFileName);
-        string calibrationPath = Path.Combine(_dir.FullName, LpipsWeights.CalibrationFileName);
+        string trunkPath = _dir.Combine(LpipsWeights.TrunkFileName);
+        string calibrationPath = _dir.Combine(LpipsWeights.CalibrationFileName);
         trunk.save_py(trunkPath);
         LegacyTorchFileWriter.Write(calibrationPath, calibration);
         using var direct = Direct(trunk, calibration);
         var (a, b) = Pair(33);
         using var expected = direct.forward(a, b);
 
-        Assert.True(LpipsWeights.TryLoad(_dir.FullName, out var fromFolder, out var reason), reason);
+        Assert.True(LpipsWeights.TryLoad(_dir.Path, out var fromFolder, out var reason), reason);
         using (fromFolder)
         {
             Assert.True(Same(expected, fromFolder!.forward(a, b)));
         }
 
-        var single = Path.Combine(_dir.FullName, "converted", LpipsWeights.SafeTensorsFileName);
+        var single = _dir.Combine("converted", LpipsWeights.SafeTensorsFileName);
         Directory.CreateDirectory(Path.GetDirectoryName(single)!);
         LpipsWeights.ExportSafeTensors(trunkPath, calibrationPath, single);
         Assert.True(LpipsWeights.TryLoad(single, out var fromFile, out reason), reason);
@@ -120,17 +121,17 @@ public sealed class LpipsWeightsTests : IDisposable
     [Fact]
     public void MissingWeightsAreReportedAsUnavailableWithAHint()
     {
-        Assert.False(LpipsWeights.TryLoad(Path.Combine(_dir.FullName, "nowhere"), out var lpips, out var reason));
+        Assert.False(LpipsWeights.TryLoad(_dir.Combine("nowhere"), out var lpips, out var reason));
         Assert.Null(lpips);
         Assert.Contains("does not exist", reason, StringComparison.Ordinal);
 
-        Assert.False(LpipsWeights.TryLoad(_dir.FullName, out lpips, out reason));
+        Assert.False(LpipsWeights.TryLoad(_dir.Path, out lpips, out reason));
         Assert.Null(lpips);
         Assert.Contains(LpipsWeights.TrunkFileName, reason, StringComparison.Ordinal);
 
         // Only the trunk: the calibration layers are missing, and the message says which file provides them.
         using var trunk = Trunk(41);
-        string trunkPath = Path.Combine(_dir.FullName, "trunk-only.pth");
+        string trunkPath = _dir.Combine("trunk-only.pth");
         trunk.save_py(trunkPath);
         Assert.False(LpipsWeights.TryLoad(trunkPath, out lpips, out reason));
         Assert.Contains(LpipsWeights.CalibrationFileName, reason, StringComparison.Ordinal);

@@ -9,9 +9,9 @@ namespace SvqVideo.Plugins.SimVP.Tests;
 /// <summary>SvqVideo checkpoints of SimVP: save, reload through the SDK's loader and the predictor factory, and the one-line errors.</summary>
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("svq-simvp-ckpt-").FullName;
+    private readonly TempFolder _dir = new("svq-simvp-ckpt-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>A trained-looking model: one training pass moves the BatchNorm running statistics off their defaults.</summary>
     private static IForecastModel TrainedLooking(bool withSvq, string modelType = "gSTA", string placement = "pre")
@@ -40,11 +40,10 @@ public sealed class CheckpointTests : IDisposable
     [MemberData(nameof(RoundTripCases))]
     public void SavedCheckpointReloadsThroughThePredictorFactoryWithIdenticalOutputs(string modelType, bool withSvq, string placement, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TestDevices.TryGet(deviceName)!;
+        var device = TestDevices.Require(deviceName);
         using var original = TrainedLooking(withSvq, modelType, placement);
         original.Module.to(device).eval();
-        string path = Path.Combine(_dir, "model.safetensors");
+        string path = _dir.Combine("model.safetensors");
         Checkpoint.SaveModel(path, original, new JsonObject { ["epoch"] = 3 });
 
         var manifest = Checkpoint.ReadManifest(path);
@@ -82,7 +81,7 @@ public sealed class CheckpointTests : IDisposable
     public void TrainingStateUnderOptimAndTrainPrefixesIsIgnoredOnLoad()
     {
         using var original = TrainedLooking(withSvq: false);
-        string path = Path.Combine(_dir, "with-optim.safetensors");
+        string path = _dir.Combine("with-optim.safetensors");
         var tensors = original.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         using var moment = ones(3);
         using var step = tensor(7L);
@@ -117,7 +116,7 @@ public sealed class CheckpointTests : IDisposable
     public void CheckpointOfAnotherFamilyIsRejectedByTheSimVPPredictor()
     {
         using var model = SmallModels.Create();
-        string path = Path.Combine(_dir, "other.safetensors");
+        string path = _dir.Combine("other.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
         var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new PluginRegistry() }));
         Assert.Contains("'convlstm' model, not simvp", e.Message, StringComparison.Ordinal);
@@ -127,7 +126,7 @@ public sealed class CheckpointTests : IDisposable
     public void AModelFamilyTheResolverLacksIsNamedByTheLoader()
     {
         using var model = SmallModels.Create();
-        string path = Path.Combine(_dir, "other.safetensors");
+        string path = _dir.Combine("other.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
         var e = Assert.Throws<KeyNotFoundException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
         Assert.Contains("'convlstm' model", e.Message, StringComparison.Ordinal);
@@ -152,7 +151,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using var small = SmallModels.Create();
         using var wider = new SimVPModelFactory().Create(SmallModels.Config().With("hid_T", 24), null);
-        string path = Path.Combine(_dir, "mismatch.safetensors");
+        string path = _dir.Combine("mismatch.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = small.Config }, wider.Module.state_dict());
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
         Assert.Contains("shape mismatch for 'hid.", e.Message, StringComparison.Ordinal);
@@ -163,7 +162,7 @@ public sealed class CheckpointTests : IDisposable
     public void MissingTensorIsNamed()
     {
         using var model = SmallModels.Create();
-        string path = Path.Combine(_dir, "missing.safetensors");
+        string path = _dir.Combine("missing.safetensors");
         var tensors = model.Module.state_dict().Where(kv => kv.Key != "dec.readout.bias");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config }, tensors);
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
@@ -174,7 +173,7 @@ public sealed class CheckpointTests : IDisposable
     public void MissingFileAndMissingPathGiveClearErrors()
     {
         var factory = new SimVPPredictorFactory();
-        var missing = Path.Combine(_dir, "nope.safetensors");
+        var missing = _dir.Combine("nope.safetensors");
         var e = Assert.Throws<FileNotFoundException>(() => factory.Create(new PredictorCreateOptions { CheckpointPath = missing, Device = "cpu" }));
         Assert.Contains(missing, e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => factory.Create(new PredictorCreateOptions { Device = "cpu" }));
@@ -183,7 +182,7 @@ public sealed class CheckpointTests : IDisposable
     private string SaveSmall(bool withSvq)
     {
         using var model = SmallModels.Create(withSvq: withSvq);
-        string path = Path.Combine(_dir, $"small-{withSvq}.safetensors");
+        string path = _dir.Combine($"small-{withSvq}.safetensors");
         Checkpoint.SaveModel(path, model);
         return path;
     }

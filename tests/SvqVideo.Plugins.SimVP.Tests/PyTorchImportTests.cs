@@ -15,9 +15,9 @@ namespace SvqVideo.Plugins.SimVP.Tests;
 /// </summary>
 public sealed class PyTorchImportTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("svq-simvp-import-").FullName;
+    private readonly TempFolder _dir = new("svq-simvp-import-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     public enum Layout
     {
@@ -63,8 +63,7 @@ public sealed class PyTorchImportTests : IDisposable
     [MemberData(nameof(Rows))]
     public void ReferenceWeightsInPyTorchFormatReproduceTheFixture(string file, Layout layout, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         string path = Write(fx, layout);
 
@@ -98,7 +97,7 @@ public sealed class PyTorchImportTests : IDisposable
     [Fact]
     public void PickledWholeModelsAreRefused()
     {
-        string path = Path.Combine(_dir, "whole.pth");
+        string path = _dir.Combine("whole.pth");
         TorchZipFiles.WriteZip(path, TorchZipFiles.WholeModelPickle());
         AssertOneLine<InvalidDataException>(path, "pickled whole model");
     }
@@ -106,7 +105,7 @@ public sealed class PyTorchImportTests : IDisposable
     [Fact]
     public void LegacyPicklesThatWouldRunCodeAreRefused()
     {
-        string path = Path.Combine(_dir, "evil.pth");
+        string path = _dir.Combine("evil.pth");
         LegacyTorchFileWriter.WriteObject(path, TorchZipFiles.CodeRunningPickles("true")["posix.system"]);
         AssertOneLine<InvalidDataException>(path, "'posix.system'");
     }
@@ -114,7 +113,7 @@ public sealed class PyTorchImportTests : IDisposable
     [Fact]
     public void DictionariesWithoutAStateDictAreRefusedNamingTheirEntries()
     {
-        string path = Path.Combine(_dir, "nostate.pth");
+        string path = _dir.Combine("nostate.pth");
         TorchZipFiles.WriteZip(path, TorchZipFiles.NoStateDictPickle());
         AssertOneLine<InvalidDataException>(path, "[epoch]");
     }
@@ -122,7 +121,7 @@ public sealed class PyTorchImportTests : IDisposable
     [Fact]
     public void FilesThatAreNotPyTorchCheckpointsAreRefused()
     {
-        string path = Path.Combine(_dir, "notes.pth");
+        string path = _dir.Combine("notes.pth");
         File.WriteAllText(path, "not a checkpoint");
         AssertOneLine<InvalidDataException>(path, "not a PyTorch checkpoint");
     }
@@ -130,7 +129,7 @@ public sealed class PyTorchImportTests : IDisposable
     [Fact]
     public void MissingFilesAreNamed()
     {
-        string path = Path.Combine(_dir, "absent.pth");
+        string path = _dir.Combine("absent.pth");
         var e = AssertOneLine<FileNotFoundException>(path, "not found");
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
@@ -139,7 +138,7 @@ public sealed class PyTorchImportTests : IDisposable
     public void WeightsOfAnotherShapeAreRefusedNamingTheFirstMismatchingKey()
     {
         using var other = new SimVPModelFactory().Create(SmallModels.Config().With("hid_T", 24), null);
-        string path = Path.Combine(_dir, "other.pth");
+        string path = _dir.Combine("other.pth");
         other.Module.save_py(path);
         AssertOneLine<InvalidDataException>(path, "shape mismatch for 'hid.enc.0.reduction.weight'");
     }
@@ -148,7 +147,7 @@ public sealed class PyTorchImportTests : IDisposable
     public void WeightsMissingAKeyAreRefusedNamingIt()
     {
         using var withSvq = SmallModels.Create(withSvq: false);
-        string path = Path.Combine(_dir, "plain.pth");
+        string path = _dir.Combine("plain.pth");
         withSvq.Module.save_py(path);
         using var target = SmallModels.Create(withSvq: true);
         var e = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointImporter.Import(path, target));
@@ -171,7 +170,7 @@ public sealed class PyTorchImportTests : IDisposable
     /// <summary>Writes the fixture's reference weights in <paramref name="layout"/> with PyBridge's writers (CPU, as PyTorch files hold).</summary>
     private string Write(GoldenFixture fx, Layout layout)
     {
-        string path = Path.Combine(_dir, $"{fx.Name}-{layout}.{(layout == Layout.Safetensors ? "safetensors" : "pth")}");
+        string path = _dir.Combine($"{fx.Name}-{layout}.{(layout == Layout.Safetensors ? "safetensors" : "pth")}");
         var source = Build(fx);
         fx.LoadInto(source.Module);
         switch (layout)

@@ -55,8 +55,7 @@ public sealed class TrainingTests
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void DropPathChangesOutputsOnlyInTraining(string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TestDevices.TryGet(deviceName)!;
+        var device = TestDevices.Require(deviceName);
         using var model = SmallModels.Create(dropPath: 0.5);
         model.Module.to(device);
         using var scope = NewDisposeScope();

@@ -1,7 +1,6 @@
 using TorchSharp;
 using Xunit.Abstractions;
 using SvqVideo.Testing;
-using SvqVideo.Torch;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP.Translators.Tests;
@@ -12,19 +11,7 @@ namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 /// </summary>
 public sealed class GoldenFixtureTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, string> BlockFixtures()
-    {
-        var rows = new TheoryData<string, string>();
-        foreach (var file in Fixtures.Find(FixtureBlocks.IsBlockKind))
-        {
-            foreach (var device in TestDevices.Names)
-            {
-                rows.Add(Path.GetFileName(file), device);
-            }
-        }
-
-        return rows;
-    }
+    public static TheoryData<string, string> BlockFixtures() => Fixtures.OnDevices(FixtureBlocks.IsBlockKind);
 
     [Fact]
     public void TheFixtureFolderHoldsBlockFixtures()
@@ -36,8 +23,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(BlockFixtures))]
     public void BlockReproducesTheReferenceOutputs(string file, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         using var block = FixtureBlocks.Build(fx);
         fx.LoadInto(block);
@@ -48,10 +34,6 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
         using var mode = inference_mode();
         Assert.Single(fx.Inputs);
         var actual = block.forward(fx[fx.Inputs[0]].to(device));
-        foreach (var name in fx.Outputs)
-        {
-            output.WriteLine($"{fx.Name}/{name} on {deviceName}: max |diff| {TensorAssert.MaxAbsDiff(fx[name], actual):g3} (atol {fx.Atol:g3}, rtol {fx.Rtol:g3})");
-            TensorAssert.Close(fx[name], actual, fx.Atol, fx.Rtol, $"{fx.Name}/{name} on {deviceName}");
-        }
+        fx.AssertOutputs(fx.Outputs.ToDictionary(name => name, _ => actual), $"on {deviceName}", output);
     }
 }

@@ -44,13 +44,6 @@ public abstract class QuantizerConformanceTests<TFactory>
     protected static Dictionary<string, Tensor> Snapshot(IQuantizer q) =>
         q.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone(), StringComparer.Ordinal);
 
-    /// <summary>Resolves a device row, skipping it where the device is absent.</summary>
-    protected static Device DeviceOrSkip(string device)
-    {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
-        return TorchDevices.Resolve(device);
-    }
-
     [Fact]
     public void FactoryNameIsLowerCaseAndItsDefaultsCreateTheQuantizer()
     {
@@ -69,7 +62,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void QuantizedLatentsKeepTheInputShapeDtypeAndDevice(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev);
@@ -95,7 +88,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void IndicesFollowTheLatentLayoutAndLieInsideTheCodebook(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev);
@@ -121,7 +114,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void GradientsReachTheInput(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev).requires_grad_(true);
@@ -138,7 +131,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void EvalModeIsDeterministicAndLeavesTheStateUnchanged(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev);
@@ -171,7 +164,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void TrainsInsideATinyModel(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         manual_seed(3);
         using var model = new TinyForecastModel(Factory.Create(CreateOptions()), imageChannels: 2);
         model.to(dev);
