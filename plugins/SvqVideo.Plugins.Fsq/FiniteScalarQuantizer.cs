@@ -25,6 +25,7 @@ internal sealed class FiniteScalarQuantizer : QuantizerModule
     public FiniteScalarQuantizer(QuantizerOptions options)
         : base("FSQ", options)
     {
+        options.ThrowIfUnknownParameters(["levels"]);
         try
         {
             _levels = options.GetIntList("levels", FsqQuantizerFactory.DefaultLevels);

@@ -9,6 +9,7 @@ internal sealed class IdentityQuantizer : QuantizerModule
     public IdentityQuantizer(QuantizerOptions options)
         : base("Identity", options)
     {
+        options.ThrowIfUnknownParameters([]);
         RegisterComponents();
     }
 

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace SvqVideo.Quantizers.Conformance;
 
 /// <summary>
-/// The behaviour every quantizer must show, whatever its family. A quantizer's test class derives from
+/// The behaviour every quantizer must show, whatever its family (including the one policy for parameters:
+/// an unknown name is rejected, listing the known ones). A quantizer's test class derives from
 /// this (or from <see cref="CodebookQuantizerConformanceTests{TFactory}"/> /
 /// <see cref="EmaCodebookConformanceTests{TFactory}"/>) with its factory type; every check runs on the
 /// CPU and, where CUDA is usable, on the GPU. <see cref="ConformanceCoverage"/> fails the build's tests
@@ -148,6 +149,25 @@ public abstract class QuantizerConformanceTests<TFactory>
         foreach (var (key, value) in Snapshot(q))
         {
             Assert.True(before[key].eq(value).all().item<bool>(), $"eval changed state '{key}'");
+        }
+    }
+
+    [Fact]
+    public void UnknownParametersAreRejectedListingTheKnownNames()
+    {
+        var options = CreateOptions();
+        var e = Assert.Throws<ArgumentException>(() => Factory.Create(options.With("no_such_parameter", 1)));
+        Assert.Contains($"unknown {options.Kind} parameter 'no_such_parameter'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(known: ", e.Message, StringComparison.Ordinal);
+        foreach (var name in options.Parameters.Keys.Concat(Factory.DefaultOptions(Dimension).Parameters.Keys))
+        {
+            Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        }
+
+        // Names are case-sensitive, as the reference implementations spell them.
+        foreach (var name in options.Parameters.Keys.Where(n => n.Any(char.IsLower)))
+        {
+            Assert.Throws<ArgumentException>(() => Factory.Create(options.With(name.ToUpperInvariant(), options.Parameters[name])));
         }
     }
 
