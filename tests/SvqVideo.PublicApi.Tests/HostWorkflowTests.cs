@@ -138,6 +138,17 @@ public sealed class HostWorkflowTests(HostCatalog host) : IClassFixture<HostCata
     }
 
     [Fact]
+    public void TheContractAssembliesCarryTheSdkVersionTheHostChecks()
+    {
+        // A plugin records the SDK it references by these assemblies' versions; the host compares SdkVersion.Major.
+        foreach (var assembly in new[] { typeof(SdkVersion).Assembly, typeof(Checkpoint).Assembly })
+        {
+            var version = assembly.GetName().Version!;
+            Assert.Equal((SdkVersion.Major, SdkVersion.Minor), (version.Major, version.Minor));
+        }
+    }
+
+    [Fact]
     public void NoSdkAssemblyGrantsThisHostItsInternals()
     {
         Assembly[] sdk =
