@@ -61,7 +61,15 @@ internal sealed class CommandContext : IDisposable
         }
 
         manual_seed(Seed);
-        return TorchDevices.Resolve(DeviceName);
+        try
+        {
+            return TorchDevices.Resolve(DeviceName);
+        }
+        catch (ArgumentException e)
+        {
+            string hint = DeviceName.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "; a CUDA build of this CLI is made with -p:TorchBackend=cuda" : "";
+            throw new CliException(ExitCodes.Usage, $"--device {DeviceName}: {e.Message}{hint}", e);
+        }
     }
 
     public PluginCatalog Catalog(bool strict = false)
@@ -69,7 +77,7 @@ internal sealed class CommandContext : IDisposable
         if (_catalog is null)
         {
             NativeRuntime.EnsureTorch();
-            _catalog = PluginCatalog.Load(PluginFolder.Resolve(PluginOption), new PluginCatalogOptions { Strict = strict });
+            _catalog = PluginFolder.Load(PluginOption, new PluginCatalogOptions { Strict = strict });
         }
 
         return _catalog;
@@ -89,6 +97,10 @@ internal sealed class CommandContext : IDisposable
         catch (KeyNotFoundException e)
         {
             throw new CliException(ExitCodes.Plugin, $"{e.Message} (plugin folder: {Catalog().Folder})", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"{e.Message} (SvqVideo checkpoints come from 'svqvideo train'; convert a PyTorch state dict with 'svqvideo import')", e);
         }
 
         model.Module.eval();

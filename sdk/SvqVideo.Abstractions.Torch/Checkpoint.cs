@@ -160,7 +160,7 @@ public static class Checkpoint
     {
         if (!meta.TryGetValue(ManifestKey, out var json))
         {
-            throw new InvalidDataException($"{path}: not an SvqVideo checkpoint (no manifest; import PyTorch checkpoints with 'svqvideo import')");
+            throw new InvalidDataException($"{path}: not an SvqVideo checkpoint (no manifest; a PyTorch state dict is imported with PyTorchCheckpointImporter first)");
         }
 
         CheckpointManifest? manifest;

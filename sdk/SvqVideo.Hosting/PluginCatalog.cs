@@ -62,7 +62,7 @@ public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, ID
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
-            throw new PluginLoadException($"plugin folder does not exist: {full} (build the plugins, or pass --plugins <folder>)");
+            throw new PluginLoadException($"plugin folder does not exist: {full}");
         }
 
         var catalog = new PluginCatalog(full, options);
@@ -71,7 +71,7 @@ public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, ID
             var files = PluginDiscovery.PluginFiles(full, catalog.Report);
             if (files.Count == 0)
             {
-                throw new PluginLoadException($"no plugins in {full}: expected <Name>/<Name>.dll folders (build the solution or run scripts/setup.sh)");
+                throw new PluginLoadException($"no plugins in {full}: expected <Name>/<Name>.dll folders");
             }
 
             foreach (var dll in files)
