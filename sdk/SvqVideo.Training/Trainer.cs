@@ -131,6 +131,7 @@ public sealed class Trainer
         }
 
         var device = TorchDevices.Resolve(options.Device);
+        int backwardThreads = BackwardPass.ThreadsFor(device, options.BackwardThreads);
         _model.Module.to(device);
         var named = _model.Module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         var parameters = named.Select(p => p.parameter).ToList();
@@ -187,11 +188,12 @@ public sealed class Trainer
             StartStepInEpoch = state.StepInEpoch,
             Device = device.ToString(),
             Threads = get_num_threads(),
+            BackwardThreads = backwardThreads,
             SdkVersion = SdkVersion.Current.ToString(),
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString(),
         });
 
-        var run = new Run(this, options, device, optimizer, parameters, parameterNames, schedule, noise, folder, progress, clock);
+        var run = new Run(this, options, device, optimizer, parameters, parameterNames, schedule, noise, folder, progress, clock, backwardThreads);
         return run.Execute(state, cancellationToken);
     }
 
@@ -287,7 +289,8 @@ public sealed class Trainer
 
     /// <summary>The mutable part of one invocation.</summary>
     private sealed class Run(Trainer trainer, TrainingOptions options, Device device, OptimizerHelper optimizer, List<Parameter> parameters,
-        List<string> parameterNames, LearningRateSchedule schedule, Generator noise, string? folder, IProgress<TrainingProgress>? progress, Stopwatch clock)
+        List<string> parameterNames, LearningRateSchedule schedule, Generator noise, string? folder, IProgress<TrainingProgress>? progress, Stopwatch clock,
+        int backwardThreads)
     {
         private readonly IForecastModel _model = trainer._model;
 
@@ -302,6 +305,7 @@ public sealed class Trainer
 
         private readonly Lazy<ClipBatchLoader> _validationLoader = new(() =>
             Evaluation.InOrder(ClipSubset.Of(trainer._validation!, options.MaxValidationClips), options.BatchSize));
+        private NonFiniteStep? _nonFinite;
         private long _stepsThisSession;
         private double _stepSecondsThisSession;
 
@@ -313,6 +317,18 @@ public sealed class Trainer
                 var epochClock = Stopwatch.StartNew();
                 (state, stop) = TrainEpoch(state, cancellationToken);
                 bool epochDone = stop is null;
+                if (stop == StopReason.NonFinite)
+                {
+                    // The bad step was not applied, so the weights are the last good ones; keep the previous
+                    // last.safetensors if they are not finite all the same (a checkpoint never holds NaN).
+                    if (parameters.All(Checkpoint.AllFinite))
+                    {
+                        Save(state, LastFileName);
+                    }
+
+                    break;
+                }
+
                 if (stop == StopReason.Cancelled || (!epochDone && state.PartialSteps == 0))
                 {
                     Save(state, LastFileName);
@@ -347,6 +363,7 @@ public sealed class Trainer
                 History = state.History,
                 BestCheckpoint = folder is not null && state.BestEpoch is not null ? Path.Combine(folder, BestFileName) : null,
                 LastCheckpoint = folder is null ? null : Path.Combine(folder, LastFileName),
+                NonFinite = _nonFinite,
                 Elapsed = clock.Elapsed,
             };
         }
@@ -384,7 +401,14 @@ public sealed class Trainer
                     var stepClock = Stopwatch.StartNew();
                     double lr = schedule.LearningRate(globalStep);
                     SetLearningRate(lr, schedule.Beta1(globalStep));
-                    double loss = Step(batch, metricSums);
+                    var (loss, gradientNorm) = Step(batch, metricSums);
+                    if (!double.IsFinite(loss) || !double.IsFinite(gradientNorm))
+                    {
+                        _nonFinite = new NonFiniteStep { Epoch = epoch + 1, Step = steps + 1, GlobalStep = globalStep, Loss = loss, GradientNorm = gradientNorm };
+                        stop = StopReason.NonFinite;
+                        break;
+                    }
+
                     double stepSeconds = stepClock.Elapsed.TotalSeconds;
                     seconds += stepSeconds;
                     _stepSecondsThisSession += stepSeconds;
@@ -430,7 +454,11 @@ public sealed class Trainer
             return (next, stop);
         }
 
-        private double Step(ClipBatch batch, Dictionary<string, double> metricSums)
+        /// <summary>
+        /// One optimisation step. When the loss or the gradient norm is not finite the update is not applied (the
+        /// caller stops the run) and the step's metrics are not counted.
+        /// </summary>
+        private (double Loss, double GradientNorm) Step(ClipBatch batch, Dictionary<string, double> metricSums)
         {
             using var scope = NewDisposeScope();
             var (x, y) = Evaluation.ToTensors(batch, trainer._train.FramesIn);
@@ -444,10 +472,14 @@ public sealed class Trainer
             var (prediction, aux, metrics) = Predict(x, (int)y.shape[1]);
             var loss = ForecastLoss(prediction, y).add(aux);
             optimizer.zero_grad();
-            loss.backward();
-            if (options.GradientClipNorm > 0)
+            BackwardPass.Run(loss, backwardThreads);
+            double lossValue = loss.item<float>();
+            double gradientNorm = options.GradientClipNorm > 0
+                ? nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm)
+                : GradientNorm();
+            if (!double.IsFinite(lossValue) || !double.IsFinite(gradientNorm))
             {
-                nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
+                return (lossValue, gradientNorm);
             }
 
             optimizer.step();
@@ -456,7 +488,15 @@ public sealed class Trainer
                 metricSums[name] = metricSums.GetValueOrDefault(name) + value;
             }
 
-            return loss.item<float>();
+            return (lossValue, gradientNorm);
+        }
+
+        /// <summary>The global L2 norm of the parameters' gradients (what clipping would measure).</summary>
+        private double GradientNorm()
+        {
+            using var scope = NewDisposeScope();
+            var squares = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.square().sum()).ToList();
+            return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<float>();
         }
 
         /// <summary>
@@ -533,7 +573,7 @@ public sealed class Trainer
                 (validation, baseline, diagnostics) = Validate(baseline);
             }
 
-            bool isBest = validation is double v && (state.BestValidationLoss is not double b || v < b);
+            bool isBest = validation is double v && double.IsFinite(v) && (state.BestValidationLoss is not double b || v < b);
             double? bestLoss = isBest ? validation : state.BestValidationLoss;
             int? bestEpoch = isBest ? epoch + 1 : state.BestEpoch;
             var metrics = state.PartialMetricSums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, state.PartialSteps), StringComparer.Ordinal);

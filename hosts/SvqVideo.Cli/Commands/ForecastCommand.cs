@@ -14,7 +14,7 @@ namespace SvqVideo.Cli.Commands;
 internal static class ForecastCommand
 {
     private static readonly Option<string> Input = new("--input", "-i") { Description = "A video (H.264/MPEG-4 mp4, avi, mkv), a folder of videos, or a glob like 'clips/*.mp4'", Required = true };
-    private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (one input) or folder (several inputs)", Required = true };
+    private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (MPEG-4) or .avi (Motion JPEG) for one input, or a folder for several (.mp4 files), at the input's own frame size. .avi keeps any size exactly; MPEG-4 needs even sizes, so an odd width/height is padded by one column/row repeating the last: the top-left WxH is the forecast, and 'svqvideo metrics' compares exactly that part against the input", Required = true };
     private static readonly Option<string?> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import)" };
     private static readonly Option<string?> Fit = new("--fit") { Description = "Instead of a checkpoint: first train on the earlier part of the same video for this long (e.g. 90s, 5m)" };
     private static readonly Option<int?> Frames = new("--frames", "-n") { Description = "Frames to forecast (default: the model's horizon; more are rolled out autoregressively)" };
@@ -56,9 +56,9 @@ internal static class ForecastCommand
             throw new CliException(ExitCodes.Output, $"{inputs.Count} inputs need --output to be an existing folder: {output}");
         }
 
-        if (!many && !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase))
+        if (!many && !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".avi", StringComparison.OrdinalIgnoreCase))
         {
-            throw new CliException(ExitCodes.Usage, $"--output must end in .mp4 (the writer encodes MPEG-4 'mp4v'): {output}");
+            throw new CliException(ExitCodes.Usage, $"--output must end in .mp4 (MPEG-4) or .avi (Motion JPEG): {output}");
         }
 
         if (!many && !Directory.Exists(Path.GetDirectoryName(output)))
