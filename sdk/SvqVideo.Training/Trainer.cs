@@ -305,6 +305,9 @@ public sealed class Trainer
 
         private readonly Lazy<ClipBatchLoader> _validationLoader = new(() =>
             Evaluation.InOrder(ClipSubset.Of(trainer._validation!, options.MaxValidationClips), options.BatchSize));
+        // Floating-point buffers (BatchNorm statistics, EMA codebooks) change in the forward pass itself, so a step
+        // with non-finite values must put them back as well as skip the update.
+        private readonly List<Tensor> _buffers = trainer._model.Module.buffers().Where(b => b.is_floating_point()).ToList();
         private NonFiniteStep? _nonFinite;
         private long _stepsThisSession;
         private double _stepSecondsThisSession;
@@ -321,7 +324,7 @@ public sealed class Trainer
                 {
                     // The bad step was not applied, so the weights are the last good ones; keep the previous
                     // last.safetensors if they are not finite all the same (a checkpoint never holds NaN).
-                    if (parameters.All(Checkpoint.AllFinite))
+                    if (parameters.All(Checkpoint.AllFinite) && _buffers.All(Checkpoint.AllFinite))
                     {
                         Save(state, LastFileName);
                     }
@@ -461,6 +464,7 @@ public sealed class Trainer
         private (double Loss, double GradientNorm) Step(ClipBatch batch, Dictionary<string, double> metricSums)
         {
             using var scope = NewDisposeScope();
+            var buffersBefore = _buffers.Select(b => b.detach().clone()).ToList();
             var (x, y) = Evaluation.ToTensors(batch, trainer._train.FramesIn);
             if (options.NoiseFraction > 0)
             {
@@ -479,6 +483,12 @@ public sealed class Trainer
                 : GradientNorm();
             if (!double.IsFinite(lossValue) || !double.IsFinite(gradientNorm))
             {
+                using var noGrad = no_grad();
+                for (int i = 0; i < _buffers.Count; i++)
+                {
+                    _buffers[i].copy_(buffersBefore[i]);
+                }
+
                 return (lossValue, gradientNorm);
             }
 

@@ -82,7 +82,10 @@ public sealed class BuildScriptTests : IDisposable
             """;
         string dotnet = Path.Combine(_root.FullName, "fake-bin", "dotnet");
         File.WriteAllText(dotnet, fake.Replace("\r", "", StringComparison.Ordinal));
-        File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     private string[] Calls()
