@@ -72,6 +72,13 @@ public sealed record TrainingOptions
     [JsonConverter(typeof(DurationJsonConverter))]
     public TimeSpan? MaxWallTime { get; init; }
 
+    /// <summary>
+    /// How <see cref="MaxWallTime"/> shapes the schedule: <see cref="WallTimeMode.Plan"/> (default) runs the schedule over
+    /// the steps that fit in the budget; <see cref="WallTimeMode.Pause"/> keeps the configured schedule and treats the
+    /// budget as a pause to resume from.
+    /// </summary>
+    public WallTimeMode WallTimeMode { get; init; }
+
     /// <summary>Seed of every random choice the trainer makes (torch's generator, data order, noise).</summary>
     public long Seed { get; init; } = 42;
 
@@ -153,13 +160,13 @@ public sealed record TrainingOptions
     }
 
     /// <summary>
-    /// The options that may change when a run is resumed (budget, threads, backward threads, device, checkpoint folder);
+    /// The options that may change when a run is resumed (budget and its mode, threads, backward threads, device, checkpoint folder);
     /// everything else must equal the checkpoint's options. Returns the names of members that differ otherwise.
     /// </summary>
     internal IReadOnlyList<string> DifferencesForResume(TrainingOptions saved)
     {
-        var mine = this with { MaxWallTime = null, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
-        var theirs = saved with { MaxWallTime = null, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
+        var mine = this with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
+        var theirs = saved with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
         if (mine == theirs)
         {
             return [];

@@ -55,7 +55,7 @@ internal static class EvalCommand
         var loaded = ModelCheckpoints.Load(ctx.Catalog(), checkpoint);
         using var model = loaded.Model;
         var (plan, planSource) = DatasetPlan(parse, checkpoint, loaded.Manifest.Model);
-        var (_, _, test) = plan.OpenDatasets(parse.GetValue(Data));
+        var (_, _, test) = PlanDatasets.Open(plan, parse.GetValue(Data));
         CheckShape(checkpoint, loaded.Manifest.Model, test, planSource);
 
         var lpipsLocation = parse.GetValue(LpipsWeights);

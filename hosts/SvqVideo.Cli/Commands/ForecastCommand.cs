@@ -4,6 +4,7 @@ using Spectre.Console;
 using SvqVideo.Cli.Reports;
 using SvqVideo.Datasets.Video;
 using SvqVideo.Torch;
+using SvqVideo.Training;
 
 namespace SvqVideo.Cli.Commands;
 
@@ -82,11 +83,21 @@ internal static class ForecastCommand
         }
         else
         {
+            TimeSpan budget;
+            try
+            {
+                budget = DurationText.Parse(fit!);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(ExitCodes.Usage, $"--fit: {e.Message}");
+            }
+
             foreach (var input in inputs)
             {
                 ct.ThrowIfCancellationRequested();
                 string target = many ? Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".forecast.mp4") : output;
-                results.Add(FitAndForecast(ctx, parse, input, target, many, device, Durations.Parse(fit!), ct));
+                results.Add(FitAndForecast(ctx, parse, input, target, many, device, budget, ct));
             }
         }
 
@@ -224,14 +235,14 @@ internal static class ForecastCommand
         var valSet = new InMemoryClips($"{Path.GetFileName(input)}/validation", job.Frames, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
         var plan = RunPlan.Load("videos");
         plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
-        plan.Set("training", "budget", parse.GetValue(Fit));
+        plan.Set("training", "max_wall_time", parse.GetValue(Fit));
         plan.Set("training", "epochs", 100000);
-        plan.Set("training", "patience", 100000);
+        plan.Set("training", "early_stopping_patience", 100000);
         plan.Set("training", "batch_size", Math.Min(8, trainSet.Count));
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
         try
         {
-            using var model = plan.BuildModel(ctx.Catalog(), trainSet);
+            using var model = PlanModels.Build(plan, ctx.Catalog(), trainSet);
             if (!ctx.Json)
             {
                 ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(input)} for {budget}[/]");
