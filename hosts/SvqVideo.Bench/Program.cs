@@ -20,6 +20,7 @@ catch (ArgumentException e)
 
 // The CLI tunes glibc's allocator the same way; without it large activations are page-faulted in on every step.
 bool allocatorTuned = NativeAllocator.TuneForTensors();
+NativeRuntime.EnsureTorch();
 set_num_threads(options.Threads);
 if (options.Child is { } child)
 {

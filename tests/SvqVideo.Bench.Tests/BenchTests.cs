@@ -86,6 +86,6 @@ public sealed class BenchTests : IDisposable
         Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming)", stderr.Trim());
     }
 
-    private static DotnetProcess.Result Run(string[] args) =>
-        DotnetProcess.Run(Path.Combine(AppContext.BaseDirectory, "SvqVideo.Bench.dll"), args, TimeSpan.FromMinutes(5));
+    private static ProcessRunner.Result Run(string[] args) =>
+        ProcessRunner.RunDotnet(Path.Combine(AppContext.BaseDirectory, "SvqVideo.Bench.dll"), args, TimeSpan.FromMinutes(5));
 }

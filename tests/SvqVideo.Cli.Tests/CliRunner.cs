@@ -14,12 +14,12 @@ internal static class CliRunner
 
     public static string PluginsFolder => Path.Combine(Fixtures.RepositoryRoot, "artifacts", "plugins");
 
-    public static DotnetProcess.Result Cli(params string[] args) => Run(CliDll, args, TimeSpan.FromMinutes(8));
+    public static ProcessRunner.Result Cli(params string[] args) => Run(CliDll, args, TimeSpan.FromMinutes(8));
 
-    public static DotnetProcess.Result Run(string dll, IEnumerable<string> args, TimeSpan timeout) => DotnetProcess.Run(dll, args, timeout, Environment);
+    public static ProcessRunner.Result Run(string dll, IEnumerable<string> args, TimeSpan timeout) => ProcessRunner.RunDotnet(dll, args, timeout, Environment);
 
     /// <summary>Starts the program with redirected output and returns at once; the caller reads the streams and waits.</summary>
-    public static Process Start(string dll, IEnumerable<string> args) => DotnetProcess.Start(dll, args, Environment);
+    public static Process Start(string dll, IEnumerable<string> args) => ProcessRunner.StartDotnet(dll, args, Environment);
 
     /// <summary>The built plugins, no colours, a wide console.</summary>
     private static Dictionary<string, string> Environment => new()

@@ -54,7 +54,7 @@ internal static class EvalCommand
         var device = ctx.InitTorch();
         using var model = ctx.LoadModel(checkpoint);
         var (plan, planSource) = DatasetPlan(parse, checkpoint, model.Config);
-        var (_, _, test) = plan.OpenDatasets(parse.GetValue(Data));
+        var (_, _, test) = PlanDatasets.Open(plan, parse.GetValue(Data));
         CheckShape(checkpoint, model.Config, test, planSource);
 
         var lpipsLocation = parse.GetValue(LpipsWeights);
