@@ -9,7 +9,7 @@ namespace SvqVideo.Bench;
 /// </summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["machine", "models", "overhead", "translators", "svq", "forecast", "streaming"];
+    public static readonly string[] Sections = ["machine", "models", "overhead", "translators", "svq", "forecast", "streaming", "fit"];
 
     public bool Quick { get; init; }
 
@@ -21,6 +21,14 @@ internal sealed record BenchOptions
 
     /// <summary>Timed repetitions per measurement (median reported); null picks 2 with --quick and 5 otherwise.</summary>
     public int? Repeats { get; init; }
+
+    /// <summary>The <c>forecast --fit</c> budget of the "fit" section (default 2m; 20s with --quick).</summary>
+    public string? FitBudgetOption { get; init; }
+
+    public string FitBudget => FitBudgetOption ?? (Quick ? "20s" : "2m");
+
+    /// <summary>The "fit" section's arms: the CLI's default residual setting, or both settings with --fit-residual both.</summary>
+    public IReadOnlyList<bool?> FitResidualArms { get; init; } = [null];
 
     /// <summary>Frames streamed through the session (10,000 unless --quick).</summary>
     public int StreamFrames => Quick ? 500 : 10_000;
@@ -65,10 +73,26 @@ internal sealed record BenchOptions
 
                     o = o with { Only = new HashSet<string>(only, StringComparer.Ordinal) };
                     break;
+                case "--fit-budget":
+                    o = o with { FitBudgetOption = Value(args, ref i) };
+                    break;
+                case "--fit-residual":
+                    o = o with
+                    {
+                        FitResidualArms = Value(args, ref i) switch
+                        {
+                            "both" => [true, false],
+                            "true" => [true],
+                            "false" => [false],
+                            "default" => [null],
+                            var v => throw new ArgumentException($"--fit-residual: '{v}' is not both, true, false or default"),
+                        },
+                    };
+                    break;
                 case "--child":
                     return o with { Child = args[(i + 1)..] };
                 default:
-                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N)");
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default)");
             }
         }
 

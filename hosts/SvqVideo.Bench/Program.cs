@@ -30,6 +30,7 @@ if (options.Child is { } child)
         "profile" => ProfileBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
         "overhead" => OverheadBench.Measure(child[1], child[2], options),
         "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
+        "fit" => FitBench.Measure(child[1], child[2], child.Count > 3 ? bool.Parse(child[3]) : null, options),
         _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
     };
     Console.WriteLine(result.ToJsonString());
@@ -109,6 +110,21 @@ if (options.Runs("forecast"))
 {
     log.WriteLine("forecast end to end ...");
     report["forecast"] = ForecastBench.Measure(options);
+}
+
+if (options.Runs("fit"))
+{
+    var rows = new JsonArray();
+    foreach (string kind in FitClips.Kinds)
+    {
+        foreach (bool? residual in options.FitResidualArms)
+        {
+            log.WriteLine($"forecast --fit {options.FitBudget} on {kind}{(residual is bool r ? $" (residual {r})" : "")} ...");
+            rows.Add(ChildProcess.Run(options, ["fit", kind, options.FitBudget, .. residual is bool x ? new[] { x.ToString() } : []]));
+        }
+    }
+
+    report["forecast_fit"] = rows;
 }
 
 if (options.Runs("streaming"))

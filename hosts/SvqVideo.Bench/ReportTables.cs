@@ -82,6 +82,18 @@ internal static class ReportTables
             sb.AppendLine();
         }
 
+        if (report["forecast_fit"] is JsonArray fits)
+        {
+            sb.AppendLine("| clip | size | fit | residual | steps | wall s | MSE model | MSE copy-last | MSE blank | model / copy-last |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in fits.OfType<JsonObject>())
+            {
+                sb.AppendLine(r["error"] is { } e ? Inv($"| {e} |") : Inv($"| {r["kind"]} | {r["width"]}x{r["height"]}x{r["channels"]} | {r["fit"]} | {r["residual"]} | {r["steps"]} | {F(r["wall_seconds"])} | {F(r["mse_model"])} | {F(r["mse_copy_last_frame"])} | {F(r["mse_blank_frame"])} | {F(r["ratio_to_copy_last"])} |"));
+            }
+
+            sb.AppendLine();
+        }
+
         if (report["streaming"] is JsonObject s)
         {
             sb.AppendLine(Inv($"Streaming: {s["frames"]} frames pushed, {s["forecasts"]} forecasts, {F(s["seconds"])} s ({F(s["frames_per_s"])} frames/s); RSS {F(s["rss_start_mib"])} MiB at start, {F(s["rss_end_mib"])} MiB at end, max {F(s["rss_max_mib"])} MiB ({F(s["rss_growth_percent"])} %)."));

@@ -77,6 +77,18 @@ internal static class Targets
             }
         }
 
+        // forecast --fit must beat copying the last frame on every clip kind (ratio < 1; target <= 0.8 on synthetic motion),
+        // and a 2-minute fit must finish within 2 min 20 s end to end.
+        foreach (var r in (report["forecast_fit"] as JsonArray)?.OfType<JsonObject>().Where(r => r["error"] is null) ?? [])
+        {
+            string label = $"forecast --fit {r["fit"]} on {r["kind"]}{(r["residual"] is { } res ? $" (residual {res})" : "")}";
+            Add($"{label}: MSE over copy-last-frame", 0.8, (double)r["ratio_to_copy_last"]!, false, "");
+            if ((string?)r["fit"] == "2m")
+            {
+                Add($"{label}: wall time", 140, (double)r["wall_seconds"]!, false, " s");
+            }
+        }
+
         if (report["svq_module"] is JsonArray svqRows)
         {
             var fast = svqRows.OfType<JsonObject>().FirstOrDefault(r => (int?)r["codes"] == 10000 && (string?)r["path"] == "fast");

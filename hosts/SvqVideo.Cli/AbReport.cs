@@ -9,7 +9,9 @@ namespace SvqVideo.Cli;
 
 /// <summary>
 /// The result of an A/B test of quantizers: one <see cref="Run"/> per (quantizer, seed), summarised as mean ± sample
-/// standard deviation over seeds per quantizer, and written as <c>ab.json</c>, a validation-loss PNG and <c>index.html</c>.
+/// standard deviation over seeds per quantizer and as the paired difference of each arm to the reference arm
+/// (<c>none</c> when it runs, else the first) with a 95 % confidence interval, next to the copy-last-frame and blank-frame
+/// baselines; written as <c>ab.json</c>, a validation-loss PNG and <c>index.html</c>.
 /// </summary>
 internal sealed class AbReport
 {
@@ -56,6 +58,25 @@ internal sealed class AbReport
 
     public IReadOnlyList<Run> Runs => _runs;
 
+    /// <summary>The arm the others are compared with, seed by seed: <c>none</c> when it runs, else the first.</summary>
+    public string Reference => Quantizers.Contains("none") ? "none" : Quantizers[0];
+
+    /// <summary>The paired difference (arm − reference, per seed) of a column, with its 95 % interval.</summary>
+    public PairedDifference Paired(string quantizer, string key)
+    {
+        var differences = new List<double>();
+        foreach (var run in _runs.Where(r => r.Quantizer == quantizer))
+        {
+            if (_runs.FirstOrDefault(r => r.Quantizer == Reference && r.Seed == run.Seed) is { } reference
+                && Value(run, key) is double a && Value(reference, key) is double b)
+            {
+                differences.Add(a - b);
+            }
+        }
+
+        return PairedDifference.Of(differences);
+    }
+
     public void Add(Run run) => _runs.Add(run);
 
     /// <summary>Mean and sample standard deviation (null for a single value) of a column over one quantizer's runs.</summary>
@@ -86,7 +107,7 @@ internal sealed class AbReport
             table.AddRow(row.Select(Markup.Escape).ToArray());
         }
 
-        table.Caption("mean ± sample std over seeds; MSE/MAE are OpenSTL's per-frame sums; SSIM is OpenSTL's; val loss is the training loss on validation clips");
+        table.Caption($"mean ± sample std over seeds; Δ MSE: the arm minus {Reference}, seed by seed, mean [[95% t interval]] (an interval without 0 separates the arms); MSE/MAE are OpenSTL's per-frame sums; SSIM is OpenSTL's; val loss is the training loss on validation clips");
         return table;
     }
 
@@ -112,7 +133,7 @@ internal sealed class AbReport
             .Paragraph($"Quantizers {string.Join(", ", Quantizers)} trained on the same data ({Dataset}) with seeds {string.Join(", ", Seeds)} and a budget of {Budget} each"
                 + (Noise > 0 ? $"; noise injection η = {Noise:G3} in training, and the 'noisy' columns score test inputs corrupted the same way." : ".")
                 + " Every run's best checkpoint (lowest validation loss) is scored on the test split.")
-            .Heading("Summary (mean ± sample std over seeds)")
+            .Heading($"Summary (mean ± sample std over seeds; Δ = the arm minus {Reference}, seed by seed, with a 95 % t interval)")
             .Table(Header(), Rows())
             .Heading("Runs")
             .Table(["quantizer", "seed", "stop", "epochs", "steps", "best val loss", "MSE", "MAE", "SSIM", "PSNR", "train s", "folder"], _runs.Select(r => (IReadOnlyList<string>)
@@ -148,7 +169,25 @@ internal sealed class AbReport
         var summary = new JsonArray();
         foreach (var q in Quantizers)
         {
-            var entry = new JsonObject { ["quantizer"] = q, ["runs"] = _runs.Count(r => r.Quantizer == q) };
+            var entry = new JsonObject
+            {
+                ["quantizer"] = q,
+                ["runs"] = _runs.Count(r => r.Quantizer == q),
+                ["steps"] = new JsonArray([.. _runs.Where(r => r.Quantizer == q).Select(r => (JsonNode)r.Training.Steps)]),
+                ["stopped_by_wall_time_guard"] = _runs.Count(r => r.Quantizer == q && r.Training.Reason == StopReason.TimeBudget),
+            };
+            if (q != Reference)
+            {
+                var paired = new JsonObject();
+                foreach (var key in new[] { MetricNames.Mse, MetricNames.Mae, MetricNames.Ssim, MetricNames.Psnr, "validation_loss" })
+                {
+                    var d = Paired(q, key);
+                    paired[key] = new JsonObject { ["mean"] = d.Mean, ["ci95_low"] = d.Low, ["ci95_high"] = d.High, ["pairs"] = d.Pairs, ["separated"] = d.Separated };
+                }
+
+                entry[$"minus_{Reference}"] = paired;
+            }
+
             foreach (var key in SummaryKeys())
             {
                 var (mean, std, n) = Stat(q, key);
@@ -166,10 +205,20 @@ internal sealed class AbReport
         if (first is not null)
         {
             baseline["validation_loss"] = first.Training.BaselineLoss;
-            baseline["test"] = Means(first.Clean.Baseline);
+            baseline["test"] = Means(first.Clean.CopyLast);
             if (first.Noisy is { } noisy)
             {
-                baseline["noisy_test"] = Means(noisy.Baseline);
+                baseline["noisy_test"] = Means(noisy.CopyLast);
+            }
+        }
+
+        var blank = new JsonObject();
+        if (first is not null)
+        {
+            blank["test"] = Means(first.Clean.Blank);
+            if (first.Noisy is { } noisy)
+            {
+                blank["noisy_test"] = Means(noisy.Blank);
             }
         }
 
@@ -211,7 +260,9 @@ internal sealed class AbReport
             ["dataset"] = Dataset,
             ["test_clips"] = TestClips,
             ["summary"] = summary,
+            ["reference"] = Reference,
             ["copy_last_frame"] = baseline,
+            ["blank_frame"] = blank,
             ["runs"] = runs,
         };
     }
@@ -226,6 +277,7 @@ internal sealed class AbReport
     {
         var header = new List<string> { "quantizer", "runs" };
         header.AddRange(Columns.Select(c => c.Header));
+        header.Insert(header.IndexOf("MSE") + 1, $"Δ MSE vs {Reference} (95% CI)");
         if (Noise > 0)
         {
             header.Insert(header.IndexOf("train s"), "noisy MSE");
@@ -248,6 +300,10 @@ internal sealed class AbReport
                 }
 
                 cells.Add(MeanStd(Stat(q, key), format));
+                if (key == MetricNames.Mse)
+                {
+                    cells.Add(q == Reference ? "-" : Paired(q, MetricNames.Mse).Format("F2"));
+                }
             }
 
             rows.Add(cells);
@@ -255,27 +311,36 @@ internal sealed class AbReport
 
         if (_runs.FirstOrDefault() is { } first)
         {
-            var b = first.Clean.Baseline.Metrics;
-            var cells = new List<string> { "copy last frame", "-" };
-            foreach (var (key, _, format) in Columns)
-            {
-                if (key == "train_seconds" && Noise > 0)
-                {
-                    cells.Add(first.Noisy is { } n ? Fmt(n.Baseline.Metrics[MetricNames.Mse].Mean, "F2") : "-");
-                }
-
-                cells.Add(key switch
-                {
-                    "validation_loss" => Fmt(first.Training.BaselineLoss, format),
-                    "train_seconds" or "parameters" => "-",
-                    _ => b.TryGetValue(key, out var s) ? Fmt(s.Mean, format) : "-",
-                });
-            }
-
-            rows.Add(cells);
+            rows.Add(BaselineRow("copy last frame", first.Clean.CopyLast, first.Noisy?.CopyLast, first.Training.BaselineLoss));
+            rows.Add(BaselineRow("blank frame", first.Clean.Blank, first.Noisy?.Blank, null));
         }
 
         return rows;
+    }
+
+    private List<string> BaselineRow(string name, MetricReport clean, MetricReport? noisy, double? validationLoss)
+    {
+        var cells = new List<string> { name, "-" };
+        foreach (var (key, _, format) in Columns)
+        {
+            if (key == "train_seconds" && Noise > 0)
+            {
+                cells.Add(noisy is { } n ? Fmt(n.Metrics[MetricNames.Mse].Mean, "F2") : "-");
+            }
+
+            cells.Add(key switch
+            {
+                "validation_loss" => Fmt(validationLoss, format),
+                "train_seconds" or "parameters" => "-",
+                _ => clean.Metrics.TryGetValue(key, out var v) ? Fmt(v.Mean, format) : "-",
+            });
+            if (key == MetricNames.Mse)
+            {
+                cells.Add("-");
+            }
+        }
+
+        return cells;
     }
 
     private static double? Value(Run r, string key)

@@ -7,12 +7,19 @@ using static TorchSharp.torch;
 
 namespace SvqVideo.Cli;
 
-/// <summary>Scores a model and the copy-last-frame baseline on a dataset, keeping a few examples for pictures.</summary>
+/// <summary>Scores a model and both baselines (copy-last-frame, blank frame) on a dataset, keeping a few examples for pictures.</summary>
 internal static class EvalRunner
 {
     internal sealed record Example(FrameClip Context, FrameClip Truth, FrameClip Prediction);
 
-    internal sealed record Outcome(MetricReport Model, MetricReport Baseline, IReadOnlyList<Example> Examples, IReadOnlyDictionary<string, double> Quantizer, double[]? CodeUsage);
+    internal sealed record Outcome(MetricReport Model, MetricReport CopyLast, MetricReport Blank, IReadOnlyList<Example> Examples, IReadOnlyDictionary<string, double> Quantizer, double[]? CodeUsage)
+    {
+        public BaselineVerdict Verdict => BaselineVerdict.Of(Model, CopyLast, Blank);
+
+        /// <summary>The model's and both baselines' reports, labelled for tables.</summary>
+        public IReadOnlyList<(string Name, MetricReport Report)> Columns(string modelName) =>
+            [(modelName, Model), ("copy last frame", CopyLast), ("blank frame", Blank)];
+    }
 
     public static Outcome Run(IForecastModel model, IClipDataset data, Device device, int maxClips, int examples, Lpips? lpips, string? lpipsReason, int batchSize, CancellationToken ct)
     {
@@ -20,6 +27,7 @@ internal static class EvalRunner
         MetricSet NewSet() => new(new MetricSetOptions { Metrics = metrics, Lpips = lpips, LpipsUnavailableReason = lpipsReason });
         var modelSet = NewSet();
         var baseSet = NewSet();
+        var blankSet = NewSet();
         var kept = new List<Example>();
         var options = new EvaluationOptions { BatchSize = batchSize, MaxClips = maxClips, Device = device.ToString() };
         model.Module.to(device);
@@ -33,6 +41,7 @@ internal static class EvalRunner
             }
         }, ct);
         Evaluation.RunCopyLastFrame(data, options, batch => baseSet.Update(batch.Predictions, batch.Targets), ct);
+        Evaluation.RunBlankFrame(data, options, batch => blankSet.Update(batch.Predictions, batch.Targets), ct);
 
         var diagnostics = new Dictionary<string, double>();
         double[]? usage = null;
@@ -69,7 +78,7 @@ internal static class EvalRunner
             }
         }
 
-        return new Outcome(modelSet.Report(), baseSet.Report(), kept, diagnostics, usage);
+        return new Outcome(modelSet.Report(), baseSet.Report(), blankSet.Report(), kept, diagnostics, usage);
     }
 
     /// <summary>A (T, C, H, W) tensor as a clip.</summary>

@@ -16,10 +16,16 @@ internal static class RunReport
         [
             k,
             MetricTables.Format(outcome.Model.Metrics[k].Mean),
-            outcome.Baseline.Metrics.TryGetValue(k, out var b) ? MetricTables.Format(b.Mean) : "n/a",
+            outcome.CopyLast.Metrics.TryGetValue(k, out var b) ? MetricTables.Format(b.Mean) : "n/a",
+            outcome.Blank.Metrics.TryGetValue(k, out var z) ? MetricTables.Format(z.Mean) : "n/a",
             outcome.Model.Metrics[k].Description,
         ]).ToList();
-        html.Heading("Metrics on held-out clips").Table(["metric", "model", "copy last frame", "meaning"], rows);
+        html.Heading("Metrics on held-out clips").Table(["metric", "model", "copy last frame", "blank frame", "meaning"], rows);
+        if (outcome.Verdict.Warning is { } warning)
+        {
+            html.Paragraph("Warning: " + warning + ".");
+        }
+
         foreach (var (metric, reason) in outcome.Model.Unavailable)
         {
             html.Paragraph($"{metric}: {reason}");
@@ -64,7 +70,9 @@ internal static class RunReport
         {
             title,
             model = JsonDocument.Parse(outcome.Model.ToJson()).RootElement,
-            copy_last_frame = JsonDocument.Parse(outcome.Baseline.ToJson()).RootElement,
+            copy_last_frame = JsonDocument.Parse(outcome.CopyLast.ToJson()).RootElement,
+            blank_frame = JsonDocument.Parse(outcome.Blank.ToJson()).RootElement,
+            baselines = JsonDocument.Parse(outcome.Verdict.ToJson().ToJsonString()).RootElement,
             quantizer = outcome.Quantizer,
             codes_used = outcome.CodeUsage?.Count(u => u > 0),
             codebook_size = outcome.CodeUsage?.Length,

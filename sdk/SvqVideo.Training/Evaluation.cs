@@ -53,6 +53,31 @@ public static class Evaluation
         return context.narrow(1, context.shape[1] - 1, 1).expand(shape).contiguous();
     }
 
+    /// <summary>
+    /// Evaluates the blank-frame forecast (every future frame is one flat colour: the mean of the context frames, per
+    /// clip and channel), the other baseline every model must beat: on sparse content such as Moving-MNIST it
+    /// beats copying the last frame, and a model that only learnt the background scores like it.
+    /// </summary>
+    public static void RunBlankFrame(IClipDataset dataset, EvaluationOptions? options, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(onBatch);
+        var opts = options ?? new EvaluationOptions();
+        Walk(dataset, opts, TorchDevices.Resolve(opts.Device), BlankFrame, onBatch, cancellationToken);
+    }
+
+    /// <summary>
+    /// The blank-frame forecast of <paramref name="context"/> (B, T, C, H, W) for <paramref name="horizon"/> frames: every
+    /// pixel of every frame is the mean of the clip's context frames in that channel.
+    /// </summary>
+    public static Tensor BlankFrame(Tensor context, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var shape = context.shape.ToArray();
+        shape[1] = horizon;
+        return context.mean([1, 3, 4], keepdim: true).expand(shape).contiguous();
+    }
+
     internal static void CheckShape(ModelConfig config, IClipDataset dataset)
     {
         if (config.FramesIn != dataset.FramesIn || config.Channels != dataset.Channels || config.Height != dataset.Height || config.Width != dataset.Width)

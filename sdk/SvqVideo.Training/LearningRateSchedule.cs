@@ -37,7 +37,8 @@ public sealed class LearningRateSchedule
     {
         _options = options;
         StepsPerEpoch = stepsPerEpoch;
-        TotalSteps = (long)options.Epochs * stepsPerEpoch;
+        long all = (long)options.Epochs * stepsPerEpoch;
+        TotalSteps = options.MaxSteps > 0 ? Math.Min(all, options.MaxSteps) : all;
     }
 
     /// <summary>The schedule kind.</summary>
@@ -46,7 +47,7 @@ public sealed class LearningRateSchedule
     /// <summary>Training steps in one epoch.</summary>
     public int StepsPerEpoch { get; }
 
-    /// <summary>Steps in the whole run (epochs × steps per epoch).</summary>
+    /// <summary>Steps in the whole run: epochs × steps per epoch, or <see cref="TrainingOptions.MaxSteps"/> when that is fewer.</summary>
     public long TotalSteps { get; }
 
     /// <summary>Creates the schedule of <paramref name="options"/> for epochs of <paramref name="stepsPerEpoch"/> steps.</summary>

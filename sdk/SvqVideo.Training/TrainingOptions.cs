@@ -106,6 +106,13 @@ public sealed record TrainingOptions
     /// <summary>Cap on training steps per epoch (0 = a full pass over the training set).</summary>
     public int MaxStepsPerEpoch { get; init; }
 
+    /// <summary>
+    /// Cap on optimisation steps over the whole run (0 = none): the run completes after this many steps even in the middle
+    /// of an epoch (which is then validated), and the schedules run over min(epochs × steps per epoch, max_steps). This is
+    /// how runs that must be compared get equal budgets (e.g. the arms of an A/B test).
+    /// </summary>
+    public long MaxSteps { get; init; }
+
     /// <summary>Validate on the first this many clips of the validation set (0 = all of them).</summary>
     public int MaxValidationClips { get; init; }
 
@@ -156,6 +163,7 @@ public sealed record TrainingOptions
         Require(!string.IsNullOrWhiteSpace(Device), "device", Device, "must be auto, cpu, cuda or cuda:N");
         Require(ValidateEvery >= 1, "validate_every", ValidateEvery, "must be at least 1");
         Require(MaxStepsPerEpoch >= 0, "max_steps_per_epoch", MaxStepsPerEpoch, "must be 0 (all) or positive");
+        Require(MaxSteps >= 0, "max_steps", MaxSteps, "must be 0 (no cap) or positive");
         Require(MaxValidationClips >= 0, "max_validation_clips", MaxValidationClips, "must be 0 (all) or positive");
     }
 

@@ -44,7 +44,11 @@ internal sealed class TrainingRun
     public TrainingResult Execute(TrainingState state, CancellationToken cancellationToken)
     {
         var options = _run.Options;
-        StopReason? stop = state.Finished && state.StopReason == nameof(StopReason.EarlyStopped) ? StopReason.EarlyStopped : null;
+        // A finished run (early stopped, or completed by max_steps before its last epoch) trains nothing more when resumed.
+        StopReason? stop = !state.Finished ? null
+            : state.StopReason == nameof(StopReason.EarlyStopped) ? StopReason.EarlyStopped
+            : state.StopReason == nameof(StopReason.Completed) ? StopReason.Completed
+            : null;
         while (stop is null && state.NextEpoch < options.Epochs)
         {
             long epochStart = _run.Time.GetTimestamp();
@@ -69,8 +73,10 @@ internal sealed class TrainingRun
             }
 
             state = CloseEpoch(state, partial: !epochDone, _run.Time.GetElapsedTime(epochStart).TotalSeconds);
-            if (epochDone && state.NextEpoch == options.Epochs)
+            bool allSteps = options.MaxSteps > 0 && state.GlobalStep >= options.MaxSteps;
+            if (stop == StopReason.Completed || allSteps || (epochDone && state.NextEpoch == options.Epochs))
             {
+                stop = allSteps ? StopReason.Completed : stop;
                 state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
             }
             else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
@@ -123,7 +129,8 @@ internal sealed class TrainingRun
                     break;
                 }
 
-                stop = cancellationToken.IsCancellationRequested ? StopReason.Cancelled
+                stop = _run.Options.MaxSteps > 0 && globalStep >= _run.Options.MaxSteps ? StopReason.Completed
+                    : cancellationToken.IsCancellationRequested ? StopReason.Cancelled
                     : _budget is { } budget && budget.Exhausted(globalStep, _run.Elapsed) ? StopReason.TimeBudget
                     : _run.Options.MaxWallTime is TimeSpan limit && _run.Elapsed >= limit ? StopReason.TimeBudget
                     : null;

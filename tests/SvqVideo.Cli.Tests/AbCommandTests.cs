@@ -19,9 +19,10 @@ public sealed class AbCommandTests : IDisposable
     public void TwoQuantizersGiveATableJsonAValidationLossPngAndAnHtmlReport()
     {
         var outDir = In("ab");
-        var r = CliRunner.Cli(["ab", "--quantizers", "none,svq", "--seeds", "1", "--budget", "10s", "--out", outDir, .. Tiny]);
+        var r = CliRunner.Cli(["ab", "--quantizers", "none,svq", "--seeds", "1", "--steps", "6", "--out", outDir, .. Tiny]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("copy last frame", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("blank frame", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("svq", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("none", r.Stdout, StringComparison.Ordinal);
 
@@ -58,7 +59,7 @@ public sealed class AbCommandTests : IDisposable
     public void JsonOnStdoutHasMeanAndStdOverSeedsAndNoisyScoresWithNoise()
     {
         var outDir = In("ab");
-        var r = CliRunner.Cli(["ab", "--quantizers", "none", "--seeds", "1,2", "--budget", "5s", "--noise", "0.1", "--out", outDir, "--json", .. Tiny]);
+        var r = CliRunner.Cli(["ab", "--quantizers", "none", "--seeds", "1,2", "--steps", "3", "--noise", "0.1", "--out", outDir, "--json", .. Tiny]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
@@ -76,6 +77,52 @@ public sealed class AbCommandTests : IDisposable
         Assert.Equal([1, 2], runs.Select(x => x.GetProperty("seed").GetInt32()));
         Assert.All(runs, x => Assert.True(x.GetProperty("noisy_test").GetProperty("mse").GetDouble() > 0));
         Assert.True(root.GetProperty("copy_last_frame").GetProperty("noisy_test").GetProperty("mse").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void EveryArmGetsTheSameStepsAndEachArmIsComparedWithNoneSeedBySeed()
+    {
+        var outDir = In("fair");
+        var r = CliRunner.Cli(["ab", "--quantizers", "none,svq", "--seeds", "1,2", "--steps", "5", "--out", outDir, "--json", .. Tiny]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("none", root.GetProperty("reference").GetString());
+        Assert.All(root.GetProperty("runs").EnumerateArray(), run => Assert.Equal(5, run.GetProperty("steps").GetInt64()));
+
+        var summary = root.GetProperty("summary").EnumerateArray().ToDictionary(s => s.GetProperty("quantizer").GetString()!);
+        Assert.False(summary["none"].TryGetProperty("minus_none", out _));
+        var mse = summary["svq"].GetProperty("minus_none").GetProperty("mse");
+        Assert.Equal(2, mse.GetProperty("pairs").GetInt32());
+
+        // The paired mean is the mean of the per-seed differences, recomputed here from the runs.
+        var runs = root.GetProperty("runs").EnumerateArray().ToList();
+        double Mse(string q, int seed) => runs.Single(x => x.GetProperty("quantizer").GetString() == q && x.GetProperty("seed").GetInt32() == seed).GetProperty("test").GetProperty("mse").GetDouble();
+        double expected = ((Mse("svq", 1) - Mse("none", 1)) + (Mse("svq", 2) - Mse("none", 2))) / 2;
+        Assert.Equal(expected, mse.GetProperty("mean").GetDouble(), 9);
+        Assert.True(mse.GetProperty("ci95_low").GetDouble() <= expected && expected <= mse.GetProperty("ci95_high").GetDouble());
+        Assert.True(root.GetProperty("blank_frame").GetProperty("test").GetProperty("mse").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void WallTimeIsAGuardThatStopsAnArmAndSaysSo()
+    {
+        var outDir = In("guard");
+        var r = CliRunner.Cli(["ab", "--quantizers", "none", "--seeds", "1", "--steps", "100000", "--budget", "3s", "--out", outDir, "--json", .. Tiny]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var summary = Assert.Single(doc.RootElement.GetProperty("summary").EnumerateArray());
+        Assert.Equal(1, summary.GetProperty("stopped_by_wall_time_guard").GetInt32());
+        Assert.Contains("100000 steps (wall-time guard 3s)", doc.RootElement.GetProperty("budget").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StepsAndEpochsTogetherAreRejected()
+    {
+        var r = CliRunner.Cli(["ab", "--quantizers", "none", "--steps", "5", "--epochs", "2", "--out", In("both")]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--steps or --epochs", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(In("both")));
     }
 
     [Fact]

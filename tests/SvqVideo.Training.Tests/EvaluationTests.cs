@@ -50,6 +50,27 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void TheBlankFrameBaselineIsEachClipsMeanContextValueEverywhere()
+    {
+        var data = new MovingSquares(10);
+        int clip = 0;
+        Evaluation.RunBlankFrame(data, new EvaluationOptions { BatchSize = 4, MaxClips = 6 }, batch =>
+        {
+            for (int i = 0; i < batch.Clips; i++, clip++)
+            {
+                var values = new float[(data.FramesIn + data.FramesOut) * data.Height * data.Width];
+                data.CopyClip(clip, values);
+                double mean = values.Take(data.FramesIn * data.Height * data.Width).Average(v => (double)v);
+                var prediction = batch.Predictions[i];
+                Assert.Equal([data.FramesOut, 1, data.Height, data.Width], prediction.shape);
+                Assert.Equal(mean, prediction.min().item<float>(), 5);
+                Assert.Equal(mean, prediction.max().item<float>(), 5);
+            }
+        });
+        Assert.Equal(6, clip);
+    }
+
+    [Fact]
     public void AShorterHorizonTruncatesTargetsAndPredictions()
     {
         using var model = Runs.NewModel(5);

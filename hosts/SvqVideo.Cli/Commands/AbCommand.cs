@@ -9,24 +9,26 @@ using SvqVideo.Training;
 namespace SvqVideo.Cli.Commands;
 
 /// <summary>
-/// <c>svqvideo ab --quantizers none,svq,vq</c>: trains the same model with each quantizer on the same data, seeds and
-/// budget, scores every run's best checkpoint on the test split, and reports mean ± std over seeds.
+/// <c>svqvideo ab --quantizers none,svq,vq</c>: trains the same model with each quantizer on the same data and seeds for
+/// the same number of optimisation steps (or epochs), scores every run's best checkpoint on the test split, and reports
+/// mean ± std over seeds and each arm's paired difference to <c>none</c> with a 95 % interval. Wall time is only a guard.
 /// </summary>
 internal static class AbCommand
 {
-    private const string DefaultBudget = "1m";
+    public const long DefaultSteps = 300;
     private static readonly PlanOptions Plan = new();
     private static readonly Option<string> Quantizers = new("--quantizers") { Description = "Comma-separated quantizer plugins to compare (none = no quantizer)", DefaultValueFactory = _ => "none,svq" };
-    private static readonly Option<string> Seeds = new("--seeds") { Description = "Comma-separated training seeds; each quantizer is trained once per seed", DefaultValueFactory = _ => "1" };
+    private static readonly Option<string> Seeds = new("--seeds") { Description = "Comma-separated training seeds; each quantizer is trained once per seed (paired by seed; two or more give confidence intervals)", DefaultValueFactory = _ => "1,2,3" };
+    private static readonly Option<long?> Steps = new("--steps") { Description = $"Optimisation steps per arm, the same for every arm (default {DefaultSteps}; or give --epochs)" };
     private static readonly Option<string> Out = new("--out") { Description = "Folder for the runs (<quantizer>-seed<N>/), ab.json, validation-loss.png and index.html", DefaultValueFactory = _ => "runs/ab" };
     private static readonly Option<int> ValClips = new("--val-clips") { Description = "Validate on the first N validation clips (0 = all)", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> TestClips = new("--test-clips") { Description = "Score on the first N test clips (0 = all)", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
-        var cmd = new Command("ab", $"A/B-test quantizers: train each on the same data, seeds and budget (default {DefaultBudget} per run on the demo preset), score on the test split, report mean ± std");
+        var cmd = new Command("ab", $"A/B-test quantizers: train each on the same data and seeds for the same number of steps (--steps, default {DefaultSteps}) or epochs (--epochs) on the demo preset; --budget is only a wall-time guard per arm; score on the test split, report mean ± std and paired differences to none with 95% intervals");
         Plan.AddTo(cmd);
-        foreach (var o in new Option[] { Quantizers, Seeds, Out, ValClips, TestClips })
+        foreach (var o in new Option[] { Quantizers, Seeds, Steps, Out, ValClips, TestClips })
         {
             cmd.Options.Add(o);
         }
@@ -44,6 +46,17 @@ internal static class AbCommand
 
         var quantizers = ParseList(parse.GetValue(Quantizers)!, "--quantizers").Select(q => q.ToLowerInvariant()).Distinct().ToList();
         var seeds = ParseList(parse.GetValue(Seeds)!, "--seeds").Select(ParseSeed).Distinct().ToList();
+        long? steps = parse.GetValue(Steps);
+        if (steps is not null && parse.GetValue(Plan.Epochs) is not null)
+        {
+            throw new CliException(ExitCodes.Usage, "give --steps or --epochs, not both: every arm gets the same budget in one of them");
+        }
+
+        if (steps is <= 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--steps must be positive, got {steps}");
+        }
+
         int valClips = parse.GetValue(ValClips);
         int testClips = parse.GetValue(TestClips);
         if (valClips < 0 || testClips < 0)
@@ -63,7 +76,11 @@ internal static class AbCommand
         var plans = quantizers.ToDictionary(q => q, q => PlanFor(parse, q, valClips));
         var basePlan = plans[quantizers[0]];
         double noise = basePlan.Num(basePlan.Training, "noise_fraction", 0);
-        string budget = basePlan.Str(basePlan.Training, "max_wall_time", "none");
+        string budget = parse.GetValue(Plan.Epochs) is int epochs ? $"{epochs} epochs" : $"{steps ?? DefaultSteps} steps";
+        if (parse.GetValue(Plan.Budget) is { } guard)
+        {
+            budget += $" (wall-time guard {guard})";
+        }
         foreach (var plan in plans.Values)
         {
             plan.TrainingOptions(ctx, outDir);
@@ -133,9 +150,16 @@ internal static class AbCommand
     private static RunPlan PlanFor(ParseResult parse, string quantizer, int valClips)
     {
         var plan = Plan.Resolve(parse, "demo");
-        if (parse.GetValue(Plan.Budget) is null)
+
+        // Equal budgets: a number of steps (or --epochs), no early stopping; wall time only guards (the schedule ignores it).
+        plan.Training.Remove("max_wall_time");
+        plan.Set("training", "max_wall_time", parse.GetValue(Plan.Budget));
+        plan.Set("training", "wall_time_mode", "pause");
+        plan.Set("training", "early_stopping_patience", 0);
+        if (parse.GetValue(Plan.Epochs) is null)
         {
-            plan.Set("training", "max_wall_time", DefaultBudget);
+            plan.Set("training", "epochs", 1_000_000);
+            plan.Set("training", "max_steps", parse.GetValue(Steps) ?? DefaultSteps);
         }
 
         if (valClips > 0)

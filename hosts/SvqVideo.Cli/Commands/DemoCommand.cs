@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using SvqVideo.Metrics;
 using TorchSharp;
 
 namespace SvqVideo.Cli.Commands;
@@ -65,7 +64,7 @@ internal static class DemoCommand
         }
         else
         {
-            ctx.Out.Write(MetricTables.Compare($"{test.Count} held-out Moving-MNIST sequences, {train.FramesIn} -> {train.FramesOut} frames", [("SimVP+" + q, outcome.Model), ("copy last frame", outcome.Baseline)]));
+            ctx.Out.Write(MetricTables.Compare($"{test.Count} held-out Moving-MNIST sequences, {train.FramesIn} -> {train.FramesOut} frames", outcome.Columns("SimVP+" + q)));
             foreach (var (k, v) in outcome.Quantizer)
             {
                 ctx.Out.MarkupLine($"{k}: {MetricTables.Format(v)}");
@@ -75,10 +74,9 @@ internal static class DemoCommand
             ctx.Out.MarkupLine($"report:     {Markup.Escape(Path.Combine(outDir, "index.html"))} (example0.png, forecast.gif, loss.png{(outcome.CodeUsage is null ? "" : ", codebook.png")})");
         }
 
-        bool beatsBaseline = outcome.Model.Metrics[MetricNames.Mse].Mean < outcome.Baseline.Metrics[MetricNames.Mse].Mean;
-        if (!beatsBaseline)
+        if (outcome.Verdict.Warning is { } warning)
         {
-            ctx.Stderr.WriteLine("svqvideo: warning: the model did not beat copying the last frame within this budget; try --budget 5m");
+            ctx.Stderr.WriteLine($"svqvideo: warning: {warning}");
         }
 
         return ExitCodes.Success;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using SvqVideo.Datasets;
-using SvqVideo.Metrics;
 using SvqVideo.Torch;
 using TorchSharp;
 
@@ -90,7 +89,7 @@ internal static class EvalCommand
         else
         {
             ConsoleWidth.FromEnvironment(ctx.Out);
-            ctx.Out.Write(MetricTables.Compare($"{clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames", [(ModelLabel(model), outcome.Model), ("copy last frame", outcome.Baseline)]));
+            ctx.Out.Write(MetricTables.Compare($"{clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames", outcome.Columns(ModelLabel(model))));
             foreach (var (k, v) in outcome.Quantizer)
             {
                 ctx.Out.MarkupLine($"{Markup.Escape(k)}: {MetricTables.Format(v)}");
@@ -99,9 +98,9 @@ internal static class EvalCommand
             ctx.Out.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "index.html"))}");
         }
 
-        if (outcome.Model.Metrics[MetricNames.Mse].Mean >= outcome.Baseline.Metrics[MetricNames.Mse].Mean)
+        if (outcome.Verdict.Warning is { } warning)
         {
-            ctx.Stderr.WriteLine("svqvideo: warning: the model does not beat copying the last frame on this data (MSE)");
+            ctx.Stderr.WriteLine($"svqvideo: warning: {warning}");
         }
 
         return ExitCodes.Success;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using SvqVideo.Cli.Reports;
 using SvqVideo.Datasets.Video;
@@ -26,12 +26,13 @@ internal static class ForecastCommand
     private static readonly Option<string> FitSize = new("--size") { Description = "With --fit: model frame size WxH", DefaultValueFactory = _ => "64x64" };
     private static readonly Option<int> FitFramesIn = new("--frames-in") { Description = "With --fit: context frames", DefaultValueFactory = _ => 10 };
     private static readonly Option<bool> FitGray = new("--gray") { Description = "With --fit: work in grayscale" };
-    private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin", DefaultValueFactory = _ => "svq" };
+    private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
+    private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
 
     public static Command Create()
     {
         var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
-        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer })
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual })
         {
             cmd.Options.Add(o);
         }
@@ -68,7 +69,7 @@ internal static class ForecastCommand
         }
 
         var device = ctx.InitTorch();
-        var results = new List<object>();
+        var results = new List<JsonObject>();
         if (checkpoint is not null)
         {
             using var predictor = OpenPredictor(ctx, checkpoint, device);
@@ -103,13 +104,18 @@ internal static class ForecastCommand
 
         if (ctx.Json)
         {
-            ctx.Stdout.WriteLine(JsonSerializer.Serialize(results.Count == 1 ? results[0] : results, JsonOutput.Compact));
+            JsonNode json = results.Count == 1 ? results[0] : new JsonArray([.. results]);
+            ctx.Stdout.WriteLine(json.ToJsonString(JsonOutput.Compact));
         }
 
         return ExitCodes.Success;
     }
 
-    private sealed record Job(string Path, FrameClip Frames, FrameClip Context, FrameClip? Truth, int ContextStart, VideoInfo Info);
+    /// <summary>
+    /// One input: its frames at the model's size (<see cref="Frames"/>, <see cref="Context"/>, <see cref="Truth"/>) and the
+    /// context's last frame at the video's own size (<see cref="NativeContext"/>, for the output's context frames and detail).
+    /// </summary>
+    private sealed record Job(string Path, FrameClip Frames, FrameClip Context, FrameClip? Truth, int ContextStart, VideoInfo Info, FrameClip NativeContext);
 
     private static IFramePredictor OpenPredictor(CommandContext ctx, string checkpoint, TorchSharp.torch.Device device)
     {
@@ -124,9 +130,10 @@ internal static class ForecastCommand
 
     private static Job Load(string path, int channels, int width, int height, int framesIn, int? contextEnd)
     {
-        // One decode: the clip at the model's size, and the file's own size and rate for writing the output.
-        var video = VideoFile.ReadAll(path, new VideoReadOptions { Channels = channels, Width = width, Height = height });
-        var clip = video.Frames;
+        // One decode at the file's own size; the model's frames are resized from it.
+        var video = VideoFile.ReadAll(path, new VideoReadOptions { Channels = channels });
+        var native = video.Frames;
+        var clip = FrameResize.To(native, width, height);
         var info = new VideoInfo(video.Path, video.NativeWidth, video.NativeHeight, video.Fps, clip.Frames);
         int end = contextEnd ?? clip.Frames;
         if (end > clip.Frames || end < 1)
@@ -141,14 +148,14 @@ internal static class ForecastCommand
 
         var context = clip.Slice(end - framesIn, framesIn);
         var truth = end < clip.Frames ? clip.Slice(end, clip.Frames - end) : null;
-        return new Job(path, clip, context, truth, end - framesIn, info);
+        return new Job(path, clip, context, truth, end - framesIn, info, native.Slice(end - framesIn, framesIn));
     }
 
-    private static object WriteOutputs(CommandContext ctx, ParseResult parse, Job job, FrameClip forecast, string target, bool many)
+    private static JsonObject WriteOutputs(CommandContext ctx, ParseResult parse, Job job, FrameClip forecast, string target, bool many)
     {
         double fps = job.Info.Fps > 0 ? job.Info.Fps : 25;
         var sequence = FrameClip.Concat(job.Context, forecast);
-        var full = FrameResize.To(sequence, job.Info.Width, job.Info.Height);
+        var full = FrameClip.Concat(job.NativeContext, FullResolution.Forecast(job.Context, job.NativeContext, forecast));
         using (var writer = new VideoFileWriter(target, job.Info.Width, job.Info.Height, full.Channels, fps))
         {
             writer.Write(full);
@@ -166,8 +173,9 @@ internal static class ForecastCommand
         if (strip is not null)
         {
             string stripTarget = many ? Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(job.Path) + ".strip.png") : Path.GetFullPath(strip);
-            var truth = job.Truth is { } t ? t.Slice(0, Math.Min(t.Frames, forecast.Frames)) : forecast;
-            var pred = forecast.Slice(0, truth.Frames);
+            // With truth: the frames both have; without (a forecast past the end of the video): context and forecast only.
+            var truth = job.Truth is { } t ? t.Slice(0, Math.Min(t.Frames, forecast.Frames)) : null;
+            var pred = truth is null ? forecast : forecast.Slice(0, truth.Frames);
             FrameImages.WriteStrip(stripTarget, job.Context, truth, pred);
         }
 
@@ -176,7 +184,18 @@ internal static class ForecastCommand
             ctx.Out.MarkupLine($"{Markup.Escape(job.Path)}: {job.Context.Frames} context + {forecast.Frames} forecast frames -> {Markup.Escape(target)}");
         }
 
-        return new { input = job.Path, output = target, context_frames = job.Context.Frames, forecast_frames = forecast.Frames, fps, width = job.Info.Width, height = job.Info.Height, side_by_side = side, strip };
+        return new JsonObject
+        {
+            ["input"] = job.Path,
+            ["output"] = target,
+            ["context_frames"] = job.Context.Frames,
+            ["forecast_frames"] = forecast.Frames,
+            ["fps"] = fps,
+            ["width"] = job.Info.Width,
+            ["height"] = job.Info.Height,
+            ["side_by_side"] = side,
+            ["strip"] = strip,
+        };
     }
 
     private static void WriteSideBySide(string target, Job job, FrameClip sequence, double fps)
@@ -213,7 +232,7 @@ internal static class ForecastCommand
         writer.Complete();
     }
 
-    private static object FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, TorchSharp.torch.Device device, TimeSpan budget, CancellationToken ct)
+    private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, TorchSharp.torch.Device device, TimeSpan budget, CancellationToken ct)
     {
         var (width, height) = Sizes.Parse(parse.GetValue(FitSize)!);
         int channels = parse.GetValue(FitGray) ? 1 : 3;
@@ -233,12 +252,16 @@ internal static class ForecastCommand
         int validation = Math.Max(1, clips / 10);
         var trainSet = new InMemoryClips($"{Path.GetFileName(input)}/train", job.Frames, framesIn, framesOut, Enumerable.Range(0, clips - validation));
         var valSet = new InMemoryClips($"{Path.GetFileName(input)}/validation", job.Frames, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
-        var plan = RunPlan.Load("videos");
-        plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
+        var plan = RunPlan.Load("fit");
+        if (!string.Equals(parse.GetValue(FitQuantizer), plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
+        {
+            plan.Quantizer.Clear();
+            plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
+        }
+
+        plan.Set("model", "residual", parse.GetValue(FitResidual));
         plan.Set("training", "max_wall_time", parse.GetValue(Fit));
-        plan.Set("training", "epochs", 100000);
-        plan.Set("training", "early_stopping_patience", 100000);
-        plan.Set("training", "batch_size", Math.Min(8, trainSet.Count));
+        plan.Set("training", "batch_size", Math.Min(plan.Int(plan.Training, "batch_size", 8), trainSet.Count));
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
         try
         {
@@ -256,14 +279,45 @@ internal static class ForecastCommand
                 File.Copy(result.BestCheckpoint ?? result.LastCheckpoint!, Path.GetFullPath(keep), overwrite: true);
             }
 
+            // Scored on the clip's own held-out tail (the latest clips, never trained on), next to both baselines.
+            var heldOut = EvalRunner.Run(best, valSet, device, valSet.Count, 0, null, "not computed for --fit", Math.Min(8, valSet.Count), ct);
             using var predictor = new TorchFramePredictor(best, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
             var forecast = predictor.Predict(job.Context, new ForecastOptions { Frames = horizon }, ct);
-            return WriteOutputs(ctx, parse, job, forecast, target, many);
+            var json = WriteOutputs(ctx, parse, job, forecast, target, many);
+            json["fit"] = new JsonObject
+            {
+                ["steps"] = result.Steps,
+                ["seconds"] = result.Elapsed.TotalSeconds,
+                ["stop"] = result.Reason.ToString(),
+                ["residual"] = parse.GetValue(FitResidual),
+            };
+            json["held_out"] = HeldOutJson(heldOut, valSet.Count);
+            if (!ctx.Json)
+            {
+                ctx.Out.Write(MetricTables.Compare($"{Path.GetFileName(input)}: the fitted model on its {valSet.Count} held-out clips (the latest), {framesIn} -> {framesOut} frames", heldOut.Columns("fitted model")));
+            }
+
+            if (heldOut.Verdict.Warning is { } warning)
+            {
+                ctx.Stderr.WriteLine($"svqvideo: warning: {Path.GetFileName(input)}: {warning} on its held-out clips");
+            }
+
+            return json;
         }
         finally
         {
             work.Delete(recursive: true);
         }
+    }
+
+    private static JsonObject HeldOutJson(EvalRunner.Outcome outcome, int clips)
+    {
+        var json = outcome.Verdict.ToJson();
+        json["clips"] = clips;
+        json["model"] = JsonNode.Parse(outcome.Model.ToJson());
+        json["copy_last_frame"] = JsonNode.Parse(outcome.CopyLast.ToJson());
+        json["blank_frame"] = JsonNode.Parse(outcome.Blank.ToJson());
+        return json;
     }
 
     /// <summary>A file, a folder (its videos) or a glob in the last path segment.</summary>

@@ -65,30 +65,31 @@ internal static class FrameImages
     }
 
     /// <summary>
-    /// The four-row strip people look at: context | truth | prediction | |error|, one column per frame,
-    /// with row labels. Written atomically as PNG.
+    /// The strip people look at: context | truth | prediction | |error|, one column per frame, with row labels; without
+    /// a truth (a forecast past the end of the video) only context | forecast. Written atomically as PNG.
     /// </summary>
-    public static void WriteStrip(string path, FrameClip context, FrameClip truth, FrameClip prediction)
+    public static void WriteStrip(string path, FrameClip context, FrameClip? truth, FrameClip prediction)
     {
-        int scale = Math.Max(1, 96 / Math.Max(truth.Height, truth.Width));
-        int cw = truth.Width * scale, ch = truth.Height * scale;
+        int scale = Math.Max(1, 96 / Math.Max(prediction.Height, prediction.Width));
+        int cw = prediction.Width * scale, ch = prediction.Height * scale;
         const int label = 90, gap = 2;
-        int columns = Math.Max(context.Frames, truth.Frames);
-        using var canvas = new Mat((4 * (ch + gap)) + gap, label + (columns * (cw + gap)), MatType.CV_8UC3, Scalar.White);
-        string[] names = ["context", "truth", "prediction", "|error|"];
-        for (int row = 0; row < 4; row++)
+        int columns = Math.Max(context.Frames, prediction.Frames);
+        string[] names = truth is null ? ["context", "forecast"] : ["context", "truth", "prediction", "|error|"];
+        using var canvas = new Mat((names.Length * (ch + gap)) + gap, label + (columns * (cw + gap)), MatType.CV_8UC3, Scalar.White);
+        for (int row = 0; row < names.Length; row++)
         {
             int y = gap + (row * (ch + gap));
             Cv2.PutText(canvas, names[row], new Point(4, y + (ch / 2) + 5), HersheyFonts.HersheySimplex, 0.45, Scalar.Black, 1, LineTypes.AntiAlias);
-            int frames = row == 0 ? context.Frames : truth.Frames;
+            int frames = row == 0 ? context.Frames : prediction.Frames;
             for (int t = 0; t < frames; t++)
             {
-                using var tile = row switch
+                using var tile = (row, truth) switch
                 {
-                    0 => ToBgr(context, t, scale),
-                    1 => ToBgr(truth, t, scale),
-                    2 => ToBgr(prediction, t, scale),
-                    _ => ErrorMap(truth, prediction, t, scale),
+                    (0, _) => ToBgr(context, t, scale),
+                    (1, null) => ToBgr(prediction, t, scale),
+                    (1, _) => ToBgr(truth, t, scale),
+                    (2, _) => ToBgr(prediction, t, scale),
+                    _ => ErrorMap(truth!, prediction, t, scale),
                 };
                 using var roi = new Mat(canvas, new Rect(label + (t * (cw + gap)), y, cw, ch));
                 tile.CopyTo(roi);
