@@ -45,6 +45,13 @@ public static class OnnxGraphExtensions
     public static string Reshape(this IOnnxGraph graph, string input, params long[] shape) =>
         graph.Op("Reshape", [input, graph.Int64s("shape", shape)]);
 
+    /// <summary>Elements [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="axis"/> (<c>Slice</c>).</summary>
+    public static string Slice(this IOnnxGraph graph, string input, long axis, long start, long end)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Op("Slice", [input, graph.Int64s("starts", start), graph.Int64s("ends", end), graph.Int64s("axes", axis)]);
+    }
+
     /// <summary>
     /// <c>ReduceMean</c> over <paramref name="axes"/>: the axes are an attribute before opset 18 and an input from
     /// opset 18 on, so contributors stay valid for every opset the exporter writes.
@@ -159,21 +166,21 @@ public static class OnnxGraphExtensions
     }
 
     /// <summary>
-    /// GroupNorm on (N, C, H, W) with the module's groups and eps: a <c>Reshape</c> to (N, G, C/G·H·W), an
-    /// <c>InstanceNormalization</c> (unit scale, zero bias), a <c>Reshape</c> back, then the module's per-channel
-    /// affine unless <paramref name="withAffine"/> is false (for callers that fold it into the next layer).
-    /// <paramref name="channels"/>, <paramref name="height"/> and <paramref name="width"/> are the input's static sizes.
+    /// GroupNorm on (N, C, …) with the module's groups and eps: a <c>Reshape</c> to (N, G, rest), an
+    /// <c>InstanceNormalization</c> (unit scale, zero bias), a <c>Reshape</c> back to the input's shape, then the
+    /// module's per-channel affine unless <paramref name="withAffine"/> is false (for callers that fold it into the
+    /// next layer).
     /// </summary>
-    public static string GroupNorm(this IOnnxGraph graph, GroupNorm norm, string input, long channels, long height, long width, bool withAffine = true)
+    public static string GroupNorm(this IOnnxGraph graph, GroupNorm norm, string input, bool withAffine = true)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(norm);
         long groups = norm.num_groups;
         using var unit = ones(groups);
         using var none = zeros(groups);
-        string grouped = graph.Reshape(input, -1, groups, channels / groups * height * width);
+        string grouped = graph.Reshape(input, 0, groups, -1);
         string normalised = graph.Op("InstanceNormalization", [grouped, graph.Initializer("unit_scale", unit), graph.Initializer("zero_bias", none)], ("epsilon", norm.eps));
-        string y = graph.Reshape(normalised, -1, channels, height, width);
+        string y = graph.Op("Reshape", [normalised, graph.Op("Shape", [input])]);
         return withAffine && norm.affine ? graph.ChannelAffine(y, norm.weight, norm.bias) : y;
     }
 
