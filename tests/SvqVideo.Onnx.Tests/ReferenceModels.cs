@@ -54,12 +54,9 @@ internal static class ReferenceModels
     /// The fixture's model with quantizer <paramref name="kind"/> (null: none) in eval mode: SimVP's weights from the
     /// fixture (strictly: every key, exact shapes), the quantizer's from the fixture when it has them, else its own init.
     /// </summary>
-    public static IForecastModel Build(GoldenFixture fx, string? kind, Func<ModelConfig, ModelConfig>? adjust = null)
+    public static IForecastModel Build(GoldenFixture fx, string? kind)
     {
-        var config = Config(fx);
-        config = adjust?.Invoke(config) ?? config;
-        var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create(FixtureQuantizerOptions(fx, kind) ?? SmallOptions(kind, config.GetInt("hid_S", 16)));
-        var model = Plugins.Catalog.GetModel("simvp").Create(config, quantizer);
+        var model = Create(fx, kind);
         try
         {
             var state = fx.ModelState();
@@ -85,6 +82,17 @@ internal static class ReferenceModels
             throw;
         }
     }
+
+    /// <summary>The fixture's model with quantizer <paramref name="kind"/> (null: none), freshly initialised (no fixture weights).</summary>
+    public static IForecastModel Create(GoldenFixture fx, string? kind)
+    {
+        var config = Config(fx);
+        var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create(FixtureQuantizerOptions(fx, kind) ?? SmallOptions(kind, config.GetInt("hid_S", 16)));
+        return Plugins.Catalog.GetModel("simvp").Create(config, quantizer);
+    }
+
+    /// <summary>The quantizer a fixture's reference model has: <c>svq</c> for simvpvq fixtures, none otherwise.</summary>
+    public static string? FixtureQuantizer(GoldenFixture fx) => fx.Kind == "simvpvq" ? "svq" : null;
 
     /// <summary>The SVQ options of a simvpvq fixture (its weights then load too); null for other fixtures or kinds.</summary>
     private static QuantizerOptions? FixtureQuantizerOptions(GoldenFixture fx, string kind)
