@@ -1,4 +1,5 @@
 using SvqVideo.Testing;
+using SvqVideo.Torch;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -37,14 +38,37 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         return rows;
     }
 
+    /// <summary>
+    /// The fixture's model with this quantizer, its random codebook drawn (seeded) until no discrete decision on the
+    /// input lies within float32 noise of a tie (<see cref="DecisionMargins"/>; measured on TorchSharp alone, before
+    /// ONNX Runtime runs). Untrained codebooks are tiny next to the latents, so an occasional draw has such a tie
+    /// (one seen: an rvq layer-6 score gap of 4e-9), which either runtime may break its own way.
+    /// </summary>
+    private IForecastModel WellSeparated(GoldenFixture fx, string? quantizer, TorchSharp.torch.Tensor input)
+    {
+        for (int draw = 0; ; draw++)
+        {
+            var model = ReferenceModels.Build(fx, quantizer, draw);
+            double margin = DecisionMargins.Smallest(model, input);
+            if (margin >= DecisionMargins.Noise)
+            {
+                output.WriteLine($"codebook draw {draw}: smallest decision margin {margin:g3}");
+                return model;
+            }
+
+            model.Dispose();
+            Assert.True(draw < 8, $"{fx.Name} + {quantizer}: every codebook draw has a decision within {DecisionMargins.Noise:g1} of a tie (last margin {margin:g3})");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Combinations))]
     public void OnnxRuntimeMatchesTorchSharpOnTheFixtureModel(string file, string quantizer)
     {
         using var fx = Fixtures.Load(file);
-        using var model = ReferenceModels.Build(fx, quantizer == "(none)" ? null : quantizer);
-        using var scope = NewDisposeScope();
         var input = fx["input"];
+        using var model = WellSeparated(fx, quantizer == "(none)" ? null : quantizer, input);
+        using var scope = NewDisposeScope();
         var expected = Exported.TorchForecast(model, input, model.FramesPerPass);
         using var predictor = Exported.Open(model, Path.Combine(_dir.FullName, $"{fx.Name}.{quantizer}.onnx"));
         var actual = Exported.Forecast(predictor, input, model.FramesPerPass);

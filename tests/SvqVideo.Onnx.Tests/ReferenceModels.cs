@@ -52,11 +52,12 @@ internal static class ReferenceModels
 
     /// <summary>
     /// The fixture's model with quantizer <paramref name="kind"/> (null: none) in eval mode: SimVP's weights from the
-    /// fixture (strictly: every key, exact shapes), the quantizer's from the fixture when it has them, else its own init.
+    /// fixture (strictly: every key, exact shapes), the quantizer's from the fixture when it has them, else its own
+    /// seeded init (<paramref name="draw"/> picks another seed).
     /// </summary>
-    public static IForecastModel Build(GoldenFixture fx, string? kind)
+    public static IForecastModel Build(GoldenFixture fx, string? kind, int draw = 0)
     {
-        var model = Create(fx, kind);
+        var model = Create(fx, kind, draw);
         try
         {
             var state = fx.ModelState();
@@ -84,9 +85,12 @@ internal static class ReferenceModels
     }
 
     /// <summary>The fixture's model with quantizer <paramref name="kind"/> (null: none), freshly initialised (no fixture weights).</summary>
-    public static IForecastModel Create(GoldenFixture fx, string? kind)
+    public static IForecastModel Create(GoldenFixture fx, string? kind, int draw = 0)
     {
         var config = Config(fx);
+
+        // Seeded by the case (and the draw), so a quantizer's random codebook is the same whatever ran before.
+        manual_seed(StableSeed($"{fx.Name}/{kind}/{draw}"));
         var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create(FixtureQuantizerOptions(fx, kind) ?? SmallOptions(kind, config.GetInt("hid_S", 16)));
         return Plugins.Catalog.GetModel("simvp").Create(config, quantizer);
     }
@@ -119,6 +123,17 @@ internal static class ReferenceModels
         }
 
         return options;
+    }
+
+    private static long StableSeed(string text)
+    {
+        long h = 17;
+        foreach (char ch in text)
+        {
+            h = unchecked((h * 31) + ch);
+        }
+
+        return h & 0x7FFFFFFF;
     }
 
     private static object Value(JsonElement e) => e.ValueKind switch
