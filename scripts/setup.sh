@@ -104,5 +104,5 @@ if [ "$MODE" = "--system" ]; then exit 0; fi
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log "restoring and building the solution (Release; plugins are laid out in artifacts/plugins/)"
-dotnet build SvqVideo.sln -c Release -nologo -v q -clp:ErrorsOnly -p:TorchBackend="${TORCH_BACKEND:-cpu}"
+"$ROOT/scripts/build.sh"
 log "ready"

@@ -27,6 +27,7 @@ if (options.Child is ["onnx-ort", var onnxModel, var onnxPlugins])
     return 0;
 }
 
+NativeRuntime.EnsureTorch();
 set_num_threads(options.Threads);
 if (options.Child is { } child)
 {

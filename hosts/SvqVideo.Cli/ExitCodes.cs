@@ -10,6 +10,7 @@ internal static class ExitCodes
     public const int Plugin = 4;
     public const int NativeRuntime = 5;
     public const int Output = 6;
-    public const int Unsupported = 7;
+    public const int Diverged = 7;
+    public const int Unsupported = 8;
     public const int Cancelled = 130;
 }

@@ -37,7 +37,9 @@ internal sealed class PlanOptions
     public Option<string?> Loss { get; } = new("--loss") { Description = "l1 (the paper's) or l2" };
     public Option<double?> Noise { get; } = new("--noise") { Description = "Noise injection η: fraction of input values multiplied by U(-2,2) in training" };
     public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience (epochs without a better validation loss)" };
-    public Option<string?> Budget { get; } = new("--budget") { Description = "Wall-time budget, e.g. 90s, 5m, 1h30m" };
+    public Option<string?> Budget { get; } = new("--budget") { Description = "Wall-time budget, e.g. 90s, 5m, 1h30m; the learning-rate schedule is planned over the steps that fit (see --budget-mode)" };
+    public Option<string?> BudgetMode { get; } = new("--budget-mode") { Description = "plan (default: the schedule warms up, peaks and anneals within the budget) or pause (keep the configured schedule; stop when the budget is spent and continue later with --resume)" };
+    public Option<int?> BackwardThreads { get; } = new("--backward-threads") { Description = "Threads of the backward pass (default: 1 on AMD processors, whose multi-threaded convolution backward pass is faulty in libtorch 2.10, else --threads)" };
     public Option<int?> TrainClips { get; } = new("--train-clips") { Description = "Moving-MNIST: training clips" };
     public Option<int?> MaxStepsPerEpoch { get; } = new("--max-steps-per-epoch") { Description = "Cap on steps per epoch (0 = a full pass)" };
 
@@ -100,19 +102,22 @@ internal sealed class PlanOptions
             extra[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
         }
 
+        // The training section is TrainingOptions JSON: each flag sets the option of the same name.
         plan.Set("training", "epochs", p.GetValue(Epochs));
         plan.Set("training", "batch_size", p.GetValue(BatchSize));
-        plan.Set("training", "lr", p.GetValue(Lr));
-        plan.Set("training", "optimizer", p.GetValue(Optimizer));
+        plan.Set("training", "learning_rate", p.GetValue(Lr));
+        plan.Set("training", "optimizer", p.GetValue(Optimizer)?.ToLowerInvariant());
         plan.Set("training", "weight_decay", p.GetValue(WeightDecay));
-        plan.Set("training", "schedule", p.GetValue(Schedule));
+        plan.Set("training", "schedule", p.GetValue(Schedule)?.ToLowerInvariant());
         plan.Set("training", "warmup_epochs", p.GetValue(WarmupEpochs));
-        plan.Set("training", "clip_grad", p.GetValue(ClipGrad));
-        plan.Set("training", "loss", p.GetValue(Loss));
-        plan.Set("training", "noise", p.GetValue(Noise));
-        plan.Set("training", "patience", p.GetValue(Patience));
-        plan.Set("training", "budget", p.GetValue(Budget));
+        plan.Set("training", "gradient_clip_norm", p.GetValue(ClipGrad));
+        plan.Set("training", "loss", p.GetValue(Loss)?.ToLowerInvariant());
+        plan.Set("training", "noise_fraction", p.GetValue(Noise));
+        plan.Set("training", "early_stopping_patience", p.GetValue(Patience));
+        plan.Set("training", "max_wall_time", p.GetValue(Budget));
+        plan.Set("training", "wall_time_mode", p.GetValue(BudgetMode)?.ToLowerInvariant());
         plan.Set("training", "max_steps_per_epoch", p.GetValue(MaxStepsPerEpoch));
+        plan.Set("training", "backward_threads", p.GetValue(BackwardThreads));
         return plan;
     }
 
@@ -120,6 +125,6 @@ internal sealed class PlanOptions
     [
         Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
-        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, Noise, Patience, Budget, TrainClips, MaxStepsPerEpoch,
+        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
     ];
 }

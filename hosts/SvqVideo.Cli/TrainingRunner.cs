@@ -10,7 +10,20 @@ namespace SvqVideo.Cli;
 /// <summary>Runs a <see cref="Trainer"/> with a live progress bar on stderr and writes the run's pictures.</summary>
 internal static class TrainingRunner
 {
+    /// <exception cref="CliException">The loss or the gradients stopped being finite (exit code <see cref="ExitCodes.Diverged"/>).</exception>
     public static TrainingResult Run(CommandContext ctx, IForecastModel model, IClipDataset train, IClipDataset validation, TrainingOptions options, bool resume, string label, CancellationToken ct)
+    {
+        var result = Train(ctx, model, train, validation, options, resume, label, ct);
+        if (result.Reason == StopReason.NonFinite)
+        {
+            string kept = result.LastCheckpoint is { } last && File.Exists(last) ? $"{last} keeps the last good weights" : "no checkpoint holds non-finite weights";
+            throw new CliException(ExitCodes.Diverged, $"{label}: training stopped: {result.NonFinite}; {kept} (lower --lr or set --clip-grad, then train again)");
+        }
+
+        return result;
+    }
+
+    private static TrainingResult Train(CommandContext ctx, IForecastModel model, IClipDataset train, IClipDataset validation, TrainingOptions options, bool resume, string label, CancellationToken ct)
     {
         var trainer = new Trainer(model, train, validation, options);
         TrainingResult? result = null;

@@ -29,12 +29,35 @@ public static class Checkpoint
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Writes a checkpoint atomically (temporary file, then rename).</summary>
+    /// <summary>
+    /// Writes a checkpoint atomically (temporary file, then rename). A checkpoint never holds a NaN or an
+    /// infinity: a floating-point tensor with one is refused before anything is written.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A floating-point tensor holds a non-finite value (the message names it); nothing was written.</exception>
     public static void Save(string path, CheckpointManifest manifest, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var list = tensors as IReadOnlyCollection<KeyValuePair<string, Tensor>> ?? [.. tensors];
+        foreach (var (key, tensor) in list)
+        {
+            if (tensor.is_floating_point() && !AllFinite(tensor))
+            {
+                throw new InvalidDataException($"refusing to write {path}: tensor '{key}' holds NaN or infinite values");
+            }
+        }
+
+        tensors = list;
         var meta = new Dictionary<string, string> { [ManifestKey] = JsonSerializer.Serialize(manifest, Json), ["format"] = manifest.Format };
         SafeTensors.Write(path, tensors, meta);
+    }
+
+    /// <summary>True when every element of <paramref name="tensor"/> is finite.</summary>
+    public static bool AllFinite(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scope = NewDisposeScope();
+        return tensor.detach().isfinite().all().item<bool>();
     }
 
     /// <summary>Reads only the manifest.</summary>

@@ -19,7 +19,8 @@ public static class NativeRuntime
     public const string ShimFileName = "libLibTorchSharp.so";
 
     /// <summary>
-    /// Loads TorchSharp's native shim and initialises torch once per process. Idempotent and thread-safe.
+    /// Loads TorchSharp's native shim and initialises torch once per process, with NNPACK switched off
+    /// (<see cref="SvqVideo.Torch.CpuBackends.DisableNnpack"/>). Idempotent and thread-safe.
     /// </summary>
     /// <returns>A short description, e.g. <c>libtorch CPU, 2 threads</c>.</returns>
     /// <exception cref="NativeRuntimeException">The runtime cannot load; the message states the cause and the fix.</exception>
@@ -51,6 +52,9 @@ public static class NativeRuntime
             try
             {
                 bool cudaAvailable = cuda.is_available();
+                // NNPACK adds nothing libtorch's other CPU convolutions lack, and on CPUs it does not support
+                // (AMD EPYC among them) it prints "Could not initialize NNPACK!" on every convolution it is offered.
+                SvqVideo.Torch.CpuBackends.DisableNnpack();
                 _checkedOk = $"libtorch {(cudaAvailable ? "CUDA" : "CPU")}, {get_num_threads()} threads";
             }
             catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or InvalidOperationException)

@@ -4,18 +4,26 @@ using System.Text.RegularExpressions;
 namespace SvqVideo.Training;
 
 /// <summary>
-/// Durations as the command line writes them: a sequence of number + unit with units
-/// <c>d</c>, <c>h</c>, <c>m</c>, <c>s</c>, <c>ms</c> (e.g. <c>90s</c>, <c>3m</c>, <c>1h30m</c>, <c>1.5h</c>).
+/// Durations as the command line and the presets write them (the one grammar of the project): a sequence of
+/// number + unit with units <c>d</c>, <c>h</c>, <c>m</c>, <c>s</c>, <c>ms</c> (e.g. <c>90s</c>, <c>3m</c>,
+/// <c>1h30m</c>, <c>1.5h</c>), a plain number of seconds (<c>90</c>), or <c>hh:mm:ss</c>.
 /// Thread-safe.
 /// </summary>
 public static partial class DurationText
 {
-    /// <summary>Parses a duration such as <c>3m</c> or <c>1h30m</c>; also accepts <c>hh:mm:ss</c>.</summary>
+    /// <summary>Parses a duration such as <c>3m</c> or <c>1h30m</c>; also accepts plain seconds and <c>hh:mm:ss</c>.</summary>
     /// <exception cref="FormatException">The text is not a positive duration (the message shows the accepted forms).</exception>
     public static TimeSpan Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string s = text.Trim().ToLowerInvariant();
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain))
+        {
+            return plain > 0 && double.IsFinite(plain)
+                ? TimeSpan.FromSeconds(plain)
+                : throw new FormatException($"'{text}' is not a positive duration (use e.g. 90s, 3m, 1h30m)");
+        }
+
         if (s.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
         {
             return span;

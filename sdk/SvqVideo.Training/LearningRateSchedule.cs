@@ -64,35 +64,55 @@ public sealed class LearningRateSchedule
     }
 
     /// <summary>The learning rate of global step <paramref name="step"/> (0-based; clamped to the run's last step).</summary>
-    public double LearningRate(long step)
+    public double LearningRate(long step) => LearningRate(step, TotalSteps);
+
+    /// <summary>
+    /// The learning rate of global step <paramref name="step"/> when the run is planned to last
+    /// <paramref name="plannedSteps"/> steps instead of <see cref="TotalSteps"/> (a wall-time budget, see
+    /// <see cref="TrainingOptions.MaxWallTime"/>): OneCycle warms up over the first 30 % of the planned steps and
+    /// anneals by their end; cosine decays over the planned steps (in fractional epochs); constant is constant.
+    /// With <paramref name="plannedSteps"/> = <see cref="TotalSteps"/> this is exactly <see cref="LearningRate(long)"/>.
+    /// </summary>
+    public double LearningRate(long step, long plannedSteps)
     {
-        long s = Math.Clamp(step, 0, TotalSteps - 1);
+        long total = Math.Max(1, plannedSteps);
+        long s = Math.Clamp(step, 0, total - 1);
         return Kind switch
         {
-            ScheduleKind.OneCycle => OneCycle(s).Lr,
-            ScheduleKind.Cosine => Cosine((int)(s / StepsPerEpoch)),
+            ScheduleKind.OneCycle => OneCycle(s, total).Lr,
+            ScheduleKind.Cosine when total == TotalSteps => Cosine(s / StepsPerEpoch, _options.Epochs),
+            ScheduleKind.Cosine => Cosine((double)s / StepsPerEpoch, (double)total / StepsPerEpoch),
             _ => _options.LearningRate,
         };
     }
 
     /// <summary>Adam's β₁ at global step <paramref name="step"/> under OneCycle's momentum cycling; null for schedules that leave β₁ alone.</summary>
-    public double? Beta1(long step)
+    public double? Beta1(long step) => Beta1(step, TotalSteps);
+
+    /// <summary>β₁ of <see cref="Beta1(long)"/> for a run planned to last <paramref name="plannedSteps"/> steps.</summary>
+    public double? Beta1(long step, long plannedSteps)
     {
         if (Kind != ScheduleKind.OneCycle)
         {
             return null;
         }
 
-        return OneCycle(Math.Clamp(step, 0, TotalSteps - 1)).Beta1;
+        long total = Math.Max(1, plannedSteps);
+        return OneCycle(Math.Clamp(step, 0, total - 1), total).Beta1;
     }
 
-    private (double Lr, double Beta1) OneCycle(long step)
+    private (double Lr, double Beta1) OneCycle(long step, long totalSteps)
     {
         double maxLr = _options.LearningRate;
         double initialLr = maxLr / OneCycleDivFactor;
         double minLr = initialLr / OneCycleFinalDivFactor;
-        double warmEnd = (OneCyclePctStart * TotalSteps) - 1;
-        double lastStep = TotalSteps - 1;
+        if (totalSteps == 1)
+        {
+            return (maxLr, OneCycleBaseMomentum);
+        }
+
+        double warmEnd = (OneCyclePctStart * totalSteps) - 1;
+        double lastStep = totalSteps - 1;
         if (step <= warmEnd)
         {
             double pct = step / warmEnd;
@@ -103,7 +123,7 @@ public sealed class LearningRateSchedule
         return (Anneal(maxLr, minLr, pct2), Anneal(OneCycleBaseMomentum, OneCycleMaxMomentum, pct2));
     }
 
-    private double Cosine(int epoch)
+    private double Cosine(double epoch, double epochs)
     {
         double lr = _options.LearningRate;
         int warmup = _options.WarmupEpochs;
@@ -112,12 +132,12 @@ public sealed class LearningRateSchedule
             return _options.WarmupLearningRate + (epoch * (lr - _options.WarmupLearningRate) / warmup);
         }
 
-        if (epoch >= _options.Epochs)
+        if (epoch >= epochs)
         {
             return _options.MinLearningRate;
         }
 
-        return _options.MinLearningRate + (0.5 * (lr - _options.MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / _options.Epochs)));
+        return _options.MinLearningRate + (0.5 * (lr - _options.MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / epochs)));
     }
 
     private static double Anneal(double start, double end, double pct) => end + ((start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1));

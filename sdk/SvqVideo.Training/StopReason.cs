@@ -21,4 +21,11 @@ public enum StopReason
     /// <summary>The caller cancelled; the position was saved and the run can be resumed.</summary>
     [JsonStringEnumMemberName("cancelled")]
     Cancelled,
+
+    /// <summary>
+    /// A step's loss or gradient norm was not finite (NaN or infinite). That step's update was not applied, so the
+    /// model and <c>last</c>/<c>best</c> keep the last good weights; <see cref="TrainingResult.NonFinite"/> says where.
+    /// </summary>
+    [JsonStringEnumMemberName("non_finite")]
+    NonFinite,
 }

@@ -72,11 +72,24 @@ public sealed record TrainingOptions
     [JsonConverter(typeof(DurationJsonConverter))]
     public TimeSpan? MaxWallTime { get; init; }
 
+    /// <summary>
+    /// How <see cref="MaxWallTime"/> shapes the schedule: <see cref="WallTimeMode.Plan"/> (default) runs the schedule over
+    /// the steps that fit in the budget; <see cref="WallTimeMode.Pause"/> keeps the configured schedule and treats the
+    /// budget as a pause to resume from.
+    /// </summary>
+    public WallTimeMode WallTimeMode { get; init; }
+
     /// <summary>Seed of every random choice the trainer makes (torch's generator, data order, noise).</summary>
     public long Seed { get; init; } = 42;
 
     /// <summary>CPU threads for libtorch's intra-op pool; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// CPU threads for the backward pass; 0 chooses automatically (<see cref="SvqVideo.Torch.BackwardPass.ThreadsFor"/>:
+    /// one thread on processors whose multi-threaded convolution backward pass is faulty, else <see cref="Threads"/>).
+    /// </summary>
+    public int BackwardThreads { get; init; }
 
     /// <summary>Device: <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
     public string Device { get; init; } = "auto";
@@ -139,6 +152,7 @@ public sealed record TrainingOptions
         Require(EarlyStoppingPatience >= 0, "early_stopping_patience", EarlyStoppingPatience, "must be 0 (off) or positive");
         Require(MaxWallTime is null || MaxWallTime > TimeSpan.Zero, "max_wall_time", MaxWallTime, "must be positive");
         Require(Threads >= 0, "threads", Threads, "must be 0 (default) or positive");
+        Require(BackwardThreads >= 0, "backward_threads", BackwardThreads, "must be 0 (automatic) or positive");
         Require(!string.IsNullOrWhiteSpace(Device), "device", Device, "must be auto, cpu, cuda or cuda:N");
         Require(ValidateEvery >= 1, "validate_every", ValidateEvery, "must be at least 1");
         Require(MaxStepsPerEpoch >= 0, "max_steps_per_epoch", MaxStepsPerEpoch, "must be 0 (all) or positive");
@@ -146,13 +160,13 @@ public sealed record TrainingOptions
     }
 
     /// <summary>
-    /// The options that may change when a run is resumed (budget, threads, device, checkpoint folder);
+    /// The options that may change when a run is resumed (budget and its mode, threads, backward threads, device, checkpoint folder);
     /// everything else must equal the checkpoint's options. Returns the names of members that differ otherwise.
     /// </summary>
     internal IReadOnlyList<string> DifferencesForResume(TrainingOptions saved)
     {
-        var mine = this with { MaxWallTime = null, Threads = 0, Device = "auto", CheckpointDirectory = null };
-        var theirs = saved with { MaxWallTime = null, Threads = 0, Device = "auto", CheckpointDirectory = null };
+        var mine = this with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
+        var theirs = saved with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
         if (mine == theirs)
         {
             return [];

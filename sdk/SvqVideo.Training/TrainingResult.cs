@@ -30,6 +30,9 @@ public sealed record TrainingResult
     /// <summary>Path of <c>last.safetensors</c>, or null without a checkpoint folder.</summary>
     public string? LastCheckpoint { get; init; }
 
+    /// <summary>Where the loss or gradient stopped being finite, when <see cref="Reason"/> is <see cref="StopReason.NonFinite"/>; else null.</summary>
+    public NonFiniteStep? NonFinite { get; init; }
+
     /// <summary>Wall time of this invocation.</summary>
     public required TimeSpan Elapsed { get; init; }
 }

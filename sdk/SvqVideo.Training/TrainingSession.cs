@@ -13,6 +13,9 @@ internal sealed record TrainingSession
 
     public int Threads { get; init; }
 
+    /// <summary>Threads of the backward pass (see <see cref="SvqVideo.Torch.BackwardPass"/>); 0 in logs written before it was recorded.</summary>
+    public int BackwardThreads { get; init; }
+
     public string SdkVersion { get; init; } = "";
 
     public string? TorchSharpVersion { get; init; }

@@ -24,6 +24,9 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Equal((48, 32), (width, height));
         Assert.Equal(12, fps, 1);
         Assert.True(File.Exists(strip));
+
+        // A clean first run: libtorch's NNPACK notice ("Could not initialize NNPACK!") is switched off at start-up.
+        Assert.DoesNotContain("NNPACK", r.Stderr, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal(6, doc.RootElement.GetProperty("forecast_frames").GetInt32());
         Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp*"));
@@ -78,17 +81,38 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
-    public void OddFrameSizesWork()
+    public void AnOddSizedVideoComesBackAtItsOwnSizeInAviAndPaddedByOneInMp4WhichMetricsComparesDirectly()
     {
-        var odd = TestVideos.MovingSquare(In("odd.mp4"), 24, 97, 71);
-        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.mp4"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16");
+        var odd = TestVideos.MovingSquare(In("odd.avi"), 24, 97, 71);
+        Assert.Equal((97, 71), (TestVideos.Probe(odd).Width, TestVideos.Probe(odd).Height));
+        string model = In("fitted.safetensors");
+        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.avi"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16", "--save-checkpoint", model);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var (frames, width, height, _) = TestVideos.Probe(In("odd-out.mp4"));
-        Assert.Equal(6, frames);
+        Assert.Equal((6, 97, 71), Shape(In("odd-out.avi")));
 
-        // OpenCV's own mp4v writer cropped the generated input to even sizes; the output matches what was read.
-        var (_, inWidth, inHeight, _) = TestVideos.Probe(odd);
-        Assert.Equal((inWidth, inHeight), (width, height));
+        // Context = the first 4 frames, so the output's frames line up in time with the input's.
+        r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.mp4"), "--checkpoint", model, "--frames", "2", "--context-end", "4");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal((6, 98, 72), Shape(In("odd-out.mp4")));
+
+        var exact = CliRunner.Cli("metrics", "--pred", In("odd-out.avi"), "--truth", odd, "--json");
+        Assert.True(exact.ExitCode == 0, exact.Stderr);
+        Assert.DoesNotContain("top-left", exact.Stderr, StringComparison.Ordinal);
+        var padded = CliRunner.Cli("metrics", "--pred", In("odd-out.mp4"), "--truth", odd, "--json");
+        Assert.True(padded.ExitCode == 0, padded.Stderr);
+        Assert.Contains("comparing the top-left 97x71", padded.Stderr, StringComparison.Ordinal);
+
+        // The output's first frame is the input's first frame (within the codecs' loss), aligned pixel for pixel.
+        using var doc = JsonDocument.Parse(padded.Stdout);
+        var psnr = doc.RootElement.GetProperty("report").GetProperty("metrics").GetProperty("psnr");
+        double first = psnr.GetProperty("per_frame_index")[0].GetDouble();
+        Assert.True(first > 25, $"PSNR of the first (context) frame is {first:F1} dB: {psnr}");
+    }
+
+    private static (int Frames, int Width, int Height) Shape(string path)
+    {
+        var (frames, width, height, _) = TestVideos.Probe(path);
+        return (frames, width, height);
     }
 
     [Fact]

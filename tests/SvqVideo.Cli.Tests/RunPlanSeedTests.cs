@@ -24,7 +24,7 @@ public sealed class RunPlanSeedTests
         {
             Trainer.SeedTorch(seed);
             var plan = RunPlan.FromJson(PlanTemplate.Replace("QUANTIZER", quantizer, StringComparison.Ordinal));
-            using var model = plan.BuildModel(catalog, new PlanShape(plan));
+            using var model = PlanModels.Build(plan, catalog, new PlanShape(plan));
             return model.Module.state_dict()
                 .Where(kv => !kv.Key.StartsWith("vq.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());

@@ -5,10 +5,15 @@ namespace SvqVideo.Cli.Tests;
 /// <summary>Generates small videos with moving content, and reads them back, through OpenCV.</summary>
 internal static class TestVideos
 {
-    /// <summary>Writes an mp4 (mp4v) of a bright square moving right over a gradient.</summary>
+    /// <summary>
+    /// Writes an mp4 (mp4v; OpenCV crops odd sizes to even) or, for <c>.avi</c>, a Motion JPEG file through OpenCV's
+    /// own writer (any size) of a bright square moving right over a gradient.
+    /// </summary>
     public static string MovingSquare(string path, int frames, int width, int height, double fps = 10, int speed = 2)
     {
-        using var writer = new VideoWriter(path, FourCC.MP4V, fps, new Size(width, height));
+        using var writer = path.EndsWith(".avi", StringComparison.OrdinalIgnoreCase)
+            ? new VideoWriter(path, VideoCaptureAPIs.OPENCV_MJPEG, FourCC.MJPG, fps, new Size(width, height))
+            : new VideoWriter(path, FourCC.MP4V, fps, new Size(width, height));
         if (!writer.IsOpened())
         {
             throw new InvalidOperationException($"cannot open a writer for {path}");

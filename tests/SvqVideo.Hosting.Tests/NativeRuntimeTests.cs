@@ -11,6 +11,26 @@ public sealed class NativeRuntimeTests
     }
 
     [Fact]
+    public void EnsureTorchSwitchesNnpackOffThroughLibtorchsOwnSwitch()
+    {
+        NativeRuntime.EnsureTorch();
+        Assert.True(SvqVideo.Torch.CpuBackends.Available, "libtorch's at::Context switches were not found");
+        Assert.False(SvqVideo.Torch.CpuBackends.NnpackEnabled);
+        Assert.True(SvqVideo.Torch.CpuBackends.OneDnnEnabled);
+
+        // The switch is libtorch's: what it reports follows what was set.
+        SvqVideo.Torch.CpuBackends.OneDnnEnabled = false;
+        try
+        {
+            Assert.False(SvqVideo.Torch.CpuBackends.OneDnnEnabled);
+        }
+        finally
+        {
+            SvqVideo.Torch.CpuBackends.OneDnnEnabled = true;
+        }
+    }
+
+    [Fact]
     public void MissingGlibcxxSymbolVersionIsExplainedWithTheFix()
     {
         string line = NativeRuntime.Explain("/x/libLibTorchSharp.so", "/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by /x/libLibTorchSharp.so)");

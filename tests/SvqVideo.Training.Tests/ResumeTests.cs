@@ -110,7 +110,8 @@ public class ResumeTests
         var reference = Uninterrupted(options);
 
         using var folder = new TempFolder();
-        var slowOptions = options with { CheckpointDirectory = folder.Path, MaxWallTime = TimeSpan.FromMilliseconds(400) };
+        // A budget in pause mode is a time slice: the schedule is the configured one, so a resume continues exactly.
+        var slowOptions = options with { CheckpointDirectory = folder.Path, MaxWallTime = TimeSpan.FromMilliseconds(400), WallTimeMode = WallTimeMode.Pause };
         using (var model = Runs.NewModel(Seed, withQuantizer: true))
         {
             var slow = new Runs.Recorder(p =>

@@ -159,7 +159,8 @@ public class TrainerTests
         var options = Runs.Options(folder.Path) with { Epochs = 100_000, MaxWallTime = TimeSpan.FromSeconds(2) };
         var result = new Trainer(model, Runs.TrainSet(), Runs.ValidationSet(), options).Train();
         Assert.Equal(StopReason.TimeBudget, result.Reason);
-        Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
+        // The plan stops when the steps that fit are done, leaving time for the last validation, so slightly before 2 s.
+        Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
         var training = Checkpoint.ReadManifest(folder.File(Trainer.LastFileName)).Training!;
         Assert.Equal(result.Steps, training["global_step"]!.GetValue<long>());
         Assert.False(training["finished"]!.GetValue<bool>());

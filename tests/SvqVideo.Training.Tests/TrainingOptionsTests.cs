@@ -57,6 +57,8 @@ public class TrainingOptionsTests
     [InlineData("2d", 172800)]
     [InlineData("500ms", 0.5)]
     [InlineData("00:03:00", 180)]
+    [InlineData("90", 90)]
+    [InlineData("2.5", 2.5)]
     public void DurationsParseInTheCommandLinesNotation(string text, double seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), DurationText.Parse(text));
 
@@ -65,6 +67,8 @@ public class TrainingOptionsTests
     [InlineData("3 minutes")]
     [InlineData("0s")]
     [InlineData("m")]
+    [InlineData("0")]
+    [InlineData("-5")]
     public void NonDurationsAreRejected(string text) => Assert.Throws<FormatException>(() => DurationText.Parse(text));
 
     [Theory]

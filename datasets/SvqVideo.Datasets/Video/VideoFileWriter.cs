@@ -7,9 +7,11 @@ namespace SvqVideo.Datasets.Video;
 /// keeps the extension (OpenCV picks the container from it), and <see cref="Complete"/> closes it and
 /// renames it over the target. Disposing without <see cref="Complete"/> deletes the temporary file and
 /// leaves the target untouched. Every frame is checked against the size and channels given at
-/// construction (OpenCV would silently drop a mismatching frame). The MPEG-4 encoder needs even
-/// sizes (OpenCV would crop an odd one): odd widths/heights are padded by repeating the last
-/// column/row, so the file is <see cref="EncodedWidth"/>×<see cref="EncodedHeight"/>. Not thread-safe.
+/// construction (OpenCV would silently drop a mismatching frame). Motion JPEG in <c>.avi</c> (the default there)
+/// goes through OpenCV's own MJPEG writer, which keeps any frame size. The FFmpeg encoders (MPEG-4 in
+/// <c>.mp4</c>) need even sizes (OpenCV would crop an odd one): odd widths/heights are padded by repeating
+/// the last column/row, so the file is <see cref="EncodedWidth"/>×<see cref="EncodedHeight"/> and its
+/// top-left <see cref="Width"/>×<see cref="Height"/> holds the frames. Not thread-safe.
 /// </summary>
 public sealed class VideoFileWriter : IDisposable
 {
@@ -61,9 +63,12 @@ public sealed class VideoFileWriter : IDisposable
         Fps = fps;
         _order = options.ChannelOrder;
         _tempPath = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileNameWithoutExtension(Path)}.{Guid.NewGuid():N}.tmp{ext}");
-        EncodedWidth = width + (width & 1);
-        EncodedHeight = height + (height & 1);
-        _writer = new VideoWriter(_tempPath, FourCC.FromString(fourcc), fps, new Size(EncodedWidth, EncodedHeight), isColor: true);
+        bool ownMjpeg = fourcc == "MJPG" && ext.Equals(".avi", StringComparison.OrdinalIgnoreCase);
+        EncodedWidth = ownMjpeg ? width : width + (width & 1);
+        EncodedHeight = ownMjpeg ? height : height + (height & 1);
+        _writer = ownMjpeg
+            ? new VideoWriter(_tempPath, VideoCaptureAPIs.OPENCV_MJPEG, FourCC.FromString(fourcc), fps, new Size(EncodedWidth, EncodedHeight), isColor: true)
+            : new VideoWriter(_tempPath, FourCC.FromString(fourcc), fps, new Size(EncodedWidth, EncodedHeight), isColor: true);
         if (!_writer.IsOpened())
         {
             _writer.Dispose();
@@ -84,10 +89,10 @@ public sealed class VideoFileWriter : IDisposable
     /// <summary>Frame height every written frame must have.</summary>
     public int Height { get; }
 
-    /// <summary>Width in the file: <see cref="Width"/> rounded up to even.</summary>
+    /// <summary>Width in the file: <see cref="Width"/>, rounded up to even except for Motion JPEG in <c>.avi</c>.</summary>
     public int EncodedWidth { get; }
 
-    /// <summary>Height in the file: <see cref="Height"/> rounded up to even.</summary>
+    /// <summary>Height in the file: <see cref="Height"/>, rounded up to even except for Motion JPEG in <c>.avi</c>.</summary>
     public int EncodedHeight { get; }
 
     /// <summary>Channels every written frame must have (1 or 3).</summary>

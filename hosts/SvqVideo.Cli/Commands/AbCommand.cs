@@ -62,14 +62,14 @@ internal static class AbCommand
         // Everything that can be rejected is checked before the first run starts.
         var plans = quantizers.ToDictionary(q => q, q => PlanFor(parse, q, valClips));
         var basePlan = plans[quantizers[0]];
-        double noise = basePlan.Num(basePlan.Training, "noise", 0);
-        string budget = basePlan.Str(basePlan.Training, "budget", "none");
+        double noise = basePlan.Num(basePlan.Training, "noise_fraction", 0);
+        string budget = basePlan.Str(basePlan.Training, "max_wall_time", "none");
         foreach (var plan in plans.Values)
         {
             plan.TrainingOptions(ctx, outDir);
         }
 
-        var (train, validation, test) = basePlan.OpenDatasets(parse.GetValue(Plan.Data));
+        var (train, validation, test) = PlanDatasets.Open(basePlan, parse.GetValue(Plan.Data));
         int scored = testClips > 0 ? Math.Min(testClips, test.Count) : test.Count;
         var noisyTest = noise > 0 ? new NoisyContextClips(test, noise, ctx.Seed) : null;
         ctx.Ui.MarkupLine($"[bold]ab[/]: {quantizers.Count} quantizers x {seeds.Count} seeds = {quantizers.Count * seeds.Count} runs of {Markup.Escape(budget)} on {Markup.Escape(train.Name)} ({train.Count} clips); scoring {scored} clips of {Markup.Escape(test.Name)}{(noise > 0 ? $", also with input noise {noise:G3}" : "")}");
@@ -88,7 +88,7 @@ internal static class AbCommand
                 Directory.CreateDirectory(folder);
                 AtomicFile.Write(Path.Combine(folder, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
                 Trainer.SeedTorch(seed);
-                using var model = plan.BuildModel(catalog, train);
+                using var model = PlanModels.Build(plan, catalog, train);
                 long parameters = model.Module.parameters().Sum(p => p.numel());
                 ctx.Ui.MarkupLine($"[grey]{Markup.Escape(q)} seed {seed}: {Markup.Escape(TrainCommand.Describe(model))}[/]");
                 var options = plan.TrainingOptions(ctx, folder) with { Seed = seed };
@@ -135,12 +135,12 @@ internal static class AbCommand
         var plan = Plan.Resolve(parse, "demo");
         if (parse.GetValue(Plan.Budget) is null)
         {
-            plan.Set("training", "budget", DefaultBudget);
+            plan.Set("training", "max_wall_time", DefaultBudget);
         }
 
         if (valClips > 0)
         {
-            plan.Set("training", "max_val_clips", valClips);
+            plan.Set("training", "max_validation_clips", valClips);
         }
 
         if (!string.Equals(quantizer, plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))

@@ -34,7 +34,7 @@ internal static class DemoCommand
         var device = ctx.InitTorch();
         string outDir = Path.GetFullPath(parse.GetValue(Out)!);
         var plan = RunPlan.Load("demo");
-        plan.Set("training", "budget", parse.GetValue(Budget));
+        plan.Set("training", "max_wall_time", parse.GetValue(Budget));
         plan.Set("dataset", "test_clips", parse.GetValue(TestClips));
         string q = parse.GetValue(Quantizer)!.ToLowerInvariant();
         if (q != "svq")
@@ -43,10 +43,10 @@ internal static class DemoCommand
             plan.Set("quantizer", "kind", q);
         }
 
-        var (train, validation, test) = plan.OpenDatasets(null);
+        var (train, validation, test) = PlanDatasets.Open(plan, null);
         Directory.CreateDirectory(outDir);
         Torch.AtomicFile.Write(Path.Combine(outDir, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
-        using var model = plan.BuildModel(ctx.Catalog(), train);
+        using var model = PlanModels.Build(plan, ctx.Catalog(), train);
         ctx.Ui.MarkupLine($"[bold]demo[/]: {Markup.Escape(TrainCommand.Describe(model))}");
         ctx.Ui.MarkupLine($"[grey]training on {train.Name} for {Markup.Escape(parse.GetValue(Budget)!)} ({Environment.ProcessorCount} cores, {torch.get_num_threads()} threads), validating on {validation.Count} clips[/]");
         var options = plan.TrainingOptions(ctx, outDir);

@@ -54,7 +54,7 @@ internal static class EvalCommand
         var device = ctx.InitTorch();
         using var subject = EvalSubject.Open(ctx, checkpoint, device);
         var (plan, planSource) = DatasetPlan(parse, checkpoint, subject.Config);
-        var (_, _, test) = plan.OpenDatasets(parse.GetValue(Data));
+        var (_, _, test) = PlanDatasets.Open(plan, parse.GetValue(Data));
         CheckShape(checkpoint, subject.Config, test, planSource);
 
         var lpipsLocation = parse.GetValue(LpipsWeights);

@@ -4,6 +4,7 @@ using Spectre.Console;
 using SvqVideo.Cli.Reports;
 using SvqVideo.Datasets.Video;
 using SvqVideo.Torch;
+using SvqVideo.Training;
 
 namespace SvqVideo.Cli.Commands;
 
@@ -14,7 +15,7 @@ namespace SvqVideo.Cli.Commands;
 internal static class ForecastCommand
 {
     private static readonly Option<string> Input = new("--input", "-i") { Description = "A video (H.264/MPEG-4 mp4, avi, mkv), a folder of videos, or a glob like 'clips/*.mp4'", Required = true };
-    private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (one input) or folder (several inputs)", Required = true };
+    private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (MPEG-4) or .avi (Motion JPEG) for one input, or a folder for several (.mp4 files), at the input's own frame size. .avi keeps any size exactly; MPEG-4 needs even sizes, so an odd width/height is padded by one column/row repeating the last: the top-left WxH is the forecast, and 'svqvideo metrics' compares exactly that part against the input", Required = true };
     private static readonly Option<string?> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import) or an exported .onnx model (from export)" };
     private static readonly Option<string?> Fit = new("--fit") { Description = "Instead of a checkpoint: first train on the earlier part of the same video for this long (e.g. 90s, 5m)" };
     private static readonly Option<int?> Frames = new("--frames", "-n") { Description = "Frames to forecast (default: the model's horizon; more are rolled out autoregressively)" };
@@ -56,9 +57,9 @@ internal static class ForecastCommand
             throw new CliException(ExitCodes.Output, $"{inputs.Count} inputs need --output to be an existing folder: {output}");
         }
 
-        if (!many && !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase))
+        if (!many && !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".avi", StringComparison.OrdinalIgnoreCase))
         {
-            throw new CliException(ExitCodes.Usage, $"--output must end in .mp4 (the writer encodes MPEG-4 'mp4v'): {output}");
+            throw new CliException(ExitCodes.Usage, $"--output must end in .mp4 (MPEG-4) or .avi (Motion JPEG): {output}");
         }
 
         if (!many && !Directory.Exists(Path.GetDirectoryName(output)))
@@ -82,11 +83,21 @@ internal static class ForecastCommand
         }
         else
         {
+            TimeSpan budget;
+            try
+            {
+                budget = DurationText.Parse(fit!);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(ExitCodes.Usage, $"--fit: {e.Message}");
+            }
+
             foreach (var input in inputs)
             {
                 ct.ThrowIfCancellationRequested();
                 string target = many ? Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".forecast.mp4") : output;
-                results.Add(FitAndForecast(ctx, parse, input, target, many, device, Durations.Parse(fit!), ct));
+                results.Add(FitAndForecast(ctx, parse, input, target, many, device, budget, ct));
             }
         }
 
@@ -216,14 +227,14 @@ internal static class ForecastCommand
         var valSet = new InMemoryClips($"{Path.GetFileName(input)}/validation", job.Frames, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
         var plan = RunPlan.Load("videos");
         plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
-        plan.Set("training", "budget", parse.GetValue(Fit));
+        plan.Set("training", "max_wall_time", parse.GetValue(Fit));
         plan.Set("training", "epochs", 100000);
-        plan.Set("training", "patience", 100000);
+        plan.Set("training", "early_stopping_patience", 100000);
         plan.Set("training", "batch_size", Math.Min(8, trainSet.Count));
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
         try
         {
-            using var model = plan.BuildModel(ctx.Catalog(), trainSet);
+            using var model = PlanModels.Build(plan, ctx.Catalog(), trainSet);
             if (!ctx.Json)
             {
                 ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(input)} for {budget}[/]");

@@ -43,7 +43,7 @@ internal static class ImportCommand
         ctx.InitTorch();
         var plan = Plan.Resolve(parse, "mmnist");
         var shape = new PlanShape(plan);
-        using var model = plan.BuildModel(ctx.Catalog(), shape);
+        using var model = PlanModels.Build(plan, ctx.Catalog(), shape);
         PyTorchImportResult result;
         try
         {

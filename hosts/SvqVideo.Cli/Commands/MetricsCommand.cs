@@ -34,13 +34,25 @@ internal static class MetricsCommand
         var options = new VideoReadOptions { Channels = parse.GetValue(Gray) ? 1 : 3 };
         var pred = VideoFile.ReadAll(parse.GetValue(Pred)!, options);
         var truth = VideoFile.ReadAll(parse.GetValue(Truth)!, options);
-        if (pred.Frames.Height != truth.Frames.Height || pred.Frames.Width != truth.Frames.Width)
+        var (predFrames, truthFrames) = (pred.Frames, truth.Frames);
+        if (predFrames.Height != truthFrames.Height || predFrames.Width != truthFrames.Width)
         {
-            throw new CliException(ExitCodes.BadInput, $"frame sizes differ: {pred.Path} is {pred.Frames.Width}x{pred.Frames.Height}, {truth.Path} is {truth.Frames.Width}x{truth.Frames.Height}");
+            if (!EvenPadded(predFrames, truthFrames) && !EvenPadded(truthFrames, predFrames))
+            {
+                throw new CliException(ExitCodes.BadInput, $"frame sizes differ: {pred.Path} is {predFrames.Width}x{predFrames.Height}, {truth.Path} is {truthFrames.Width}x{truthFrames.Height}");
+            }
+
+            // MPEG-4 files have even sizes, so a forecast of an odd-sized video is written one column/row larger:
+            // its top-left part is the forecast at the video's own size, and that is what is compared.
+            int w = Math.Min(predFrames.Width, truthFrames.Width);
+            int h = Math.Min(predFrames.Height, truthFrames.Height);
+            ctx.Stderr.WriteLine($"svqvideo: note: {predFrames.Width}x{predFrames.Height} against {truthFrames.Width}x{truthFrames.Height} (an odd size padded to even by the video encoder); comparing the top-left {w}x{h}");
+            predFrames = TopLeft(predFrames, w, h);
+            truthFrames = TopLeft(truthFrames, w, h);
         }
 
         int skip = parse.GetValue(Skip);
-        int frames = Math.Min(pred.Frames.Frames, truth.Frames.Frames) - skip;
+        int frames = Math.Min(predFrames.Frames, truthFrames.Frames) - skip;
         if (frames <= 0)
         {
             throw new CliException(ExitCodes.BadInput, $"nothing to score: {pred.Path} has {pred.Frames.Frames} frames, {truth.Path} has {truth.Frames.Frames}, skipping {skip}");
@@ -65,8 +77,8 @@ internal static class MetricsCommand
         {
             int n = Math.Min(chunk, frames - start);
             using var scope = NewDisposeScope();
-            var p = ToTensor(pred.Frames.Slice(skip + start, n)).to(device);
-            var t = ToTensor(truth.Frames.Slice(skip + start, n)).to(device);
+            var p = ToTensor(predFrames.Slice(skip + start, n)).to(device);
+            var t = ToTensor(truthFrames.Slice(skip + start, n)).to(device);
             set.Update(p, t);
         }
 
@@ -81,6 +93,32 @@ internal static class MetricsCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>True when <paramref name="larger"/> is <paramref name="smaller"/>'s size rounded up to even (and differs).</summary>
+    internal static bool EvenPadded(FrameClip larger, FrameClip smaller) =>
+        larger.Width == smaller.Width + (smaller.Width & 1) && larger.Height == smaller.Height + (smaller.Height & 1);
+
+    /// <summary>The top-left <paramref name="width"/>×<paramref name="height"/> of every frame.</summary>
+    internal static FrameClip TopLeft(FrameClip clip, int width, int height)
+    {
+        if (clip.Width == width && clip.Height == height)
+        {
+            return clip;
+        }
+
+        var data = new float[clip.Frames * clip.Channels * height * width];
+        var source = clip.Data.Span;
+        int plane = clip.Height * clip.Width;
+        for (int p = 0; p < clip.Frames * clip.Channels; p++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                source.Slice((p * plane) + (y * clip.Width), width).CopyTo(data.AsSpan((((p * height) + y) * width), width));
+            }
+        }
+
+        return new FrameClip(data, clip.Frames, clip.Channels, height, width);
     }
 
     /// <summary>A clip as a (1, T, C, H, W) tensor.</summary>

@@ -34,10 +34,10 @@ internal static class TrainCommand
         }
 
         ctx.InitTorch();
-        var (train, validation, _) = plan.OpenDatasets(parse.GetValue(Plan.Data));
+        var (train, validation, _) = PlanDatasets.Open(plan, parse.GetValue(Plan.Data));
         Directory.CreateDirectory(outDir);
         AtomicFile.Write(Path.Combine(outDir, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
-        using var model = plan.BuildModel(ctx.Catalog(), train);
+        using var model = PlanModels.Build(plan, ctx.Catalog(), train);
         var options = plan.TrainingOptions(ctx, outDir);
         ctx.Ui.MarkupLine($"[grey]training {Markup.Escape(Describe(model))} on {Markup.Escape(train.Name)} ({train.Count} clips, validation {validation.Count}) into {Markup.Escape(outDir)}[/]");
         var result = TrainingRunner.Run(ctx, model, train, validation, options, resume, "train", ct);

@@ -1,0 +1,314 @@
+using SvqVideo.Datasets;
+using SvqVideo.Torch;
+using static TorchSharp.torch;
+
+namespace SvqVideo.Training;
+
+/// <summary>
+/// The mutable part of one invocation of <see cref="Trainer.Train"/>: the epoch loop, its stop conditions
+/// (epochs, early stopping, wall-time budget, cancellation, non-finite values), validation and checkpoints.
+/// </summary>
+internal sealed class TrainingRun
+{
+    private static readonly IReadOnlyDictionary<string, double> NoDiagnostics = new Dictionary<string, double>();
+
+    private readonly TrainingContext _run;
+    private readonly TrainingStep _step;
+    private readonly WallTimeBudget? _budget;
+
+    // The clip order of epoch e is a pure function of (seed, e), so a resumed run reads the same batches.
+    private readonly ClipBatchLoader _loader;
+    private readonly Lazy<ClipBatchLoader> _validationLoader;
+    private NonFiniteStep? _nonFinite;
+    private long _stepsThisSession;
+    private double _stepSecondsThisSession;
+
+    public TrainingRun(TrainingContext run)
+    {
+        _run = run;
+        var options = run.Options;
+        _step = new TrainingStep(run);
+        _loader = new ClipBatchLoader(run.Train, new ClipBatchLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, Seed = options.Seed, DropLast = true });
+        _validationLoader = new(() => Evaluation.InOrder(ClipSubset.Of(run.Validation!, options.MaxValidationClips), options.BatchSize));
+        if (options.MaxWallTime is TimeSpan budget && options.WallTimeMode == WallTimeMode.Plan)
+        {
+            int validationBatches = run.Validation is null ? 0
+                : (ClipSubset.Of(run.Validation, options.MaxValidationClips).Count + options.BatchSize - 1) / options.BatchSize;
+            _budget = new WallTimeBudget(budget, run.Schedule.TotalSteps, run.Schedule.StepsPerEpoch * options.ValidateEvery, validationBatches);
+        }
+    }
+
+    /// <summary>The steps the learning-rate schedule runs over: the planned ones under a budget, else the configured ones.</summary>
+    private long PlannedSteps => _budget?.PlannedSteps ?? _run.Schedule.TotalSteps;
+
+    public TrainingResult Execute(TrainingState state, CancellationToken cancellationToken)
+    {
+        var options = _run.Options;
+        StopReason? stop = state.Finished && state.StopReason == nameof(StopReason.EarlyStopped) ? StopReason.EarlyStopped : null;
+        while (stop is null && state.NextEpoch < options.Epochs)
+        {
+            long epochStart = _run.Time.GetTimestamp();
+            (state, stop) = TrainEpoch(state, cancellationToken);
+            bool epochDone = stop is null;
+            if (stop == StopReason.NonFinite)
+            {
+                // The bad step was not applied, so the weights are the last good ones; keep the previous
+                // last.safetensors if they are not finite all the same (a checkpoint never holds NaN).
+                if (_step.StateIsFinite)
+                {
+                    TrainingCheckpoints.Save(_run, state, Trainer.LastFileName);
+                }
+
+                break;
+            }
+
+            if (stop == StopReason.Cancelled || (!epochDone && state.PartialSteps == 0))
+            {
+                TrainingCheckpoints.Save(_run, state, Trainer.LastFileName);
+                break;
+            }
+
+            state = CloseEpoch(state, partial: !epochDone, _run.Time.GetElapsedTime(epochStart).TotalSeconds);
+            if (epochDone && state.NextEpoch == options.Epochs)
+            {
+                state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
+            }
+            else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
+                && state.NextEpoch - best >= options.EarlyStoppingPatience)
+            {
+                stop = StopReason.EarlyStopped;
+                state = state with { Finished = true, StopReason = nameof(StopReason.EarlyStopped) };
+            }
+
+            TrainingCheckpoints.Save(_run, state, Trainer.LastFileName);
+        }
+
+        stop ??= StopReason.Completed;
+        string? folder = _run.Folder;
+        return new TrainingResult
+        {
+            Reason = stop.Value,
+            EpochsCompleted = state.NextEpoch,
+            Steps = state.GlobalStep,
+            BestValidationLoss = state.BestValidationLoss,
+            BestEpoch = state.BestEpoch,
+            BaselineLoss = state.BaselineLoss,
+            History = state.History,
+            BestCheckpoint = folder is not null && state.BestEpoch is not null ? Path.Combine(folder, Trainer.BestFileName) : null,
+            LastCheckpoint = folder is null ? null : Path.Combine(folder, Trainer.LastFileName),
+            NonFinite = _nonFinite,
+            Elapsed = _run.Elapsed,
+        };
+    }
+
+    private (TrainingState State, StopReason? Stop) TrainEpoch(TrainingState state, CancellationToken cancellationToken)
+    {
+        int epoch = state.NextEpoch;
+        int stepsPerEpoch = _run.Schedule.StepsPerEpoch;
+        double lossSum = state.PartialLossSum;
+        int steps = state.PartialSteps;
+        double seconds = state.PartialSeconds;
+        var metricSums = new Dictionary<string, double>(state.PartialMetricSums, StringComparer.Ordinal);
+        long globalStep = state.GlobalStep;
+        StopReason? stop = null;
+        _run.Model.Module.train();
+        // Cancellation is handled here, at step boundaries, so the loader gets no token.
+        // A resumed epoch starts at the saved step without reading the clips of the batches before it.
+        foreach (var batch in _loader.Epoch(epoch, Math.Min(state.StepInEpoch, _loader.BatchesPerEpoch), CancellationToken.None))
+        {
+            using (batch)
+            {
+                if (batch.Number >= stepsPerEpoch)
+                {
+                    break;
+                }
+
+                stop = cancellationToken.IsCancellationRequested ? StopReason.Cancelled
+                    : _budget is { } budget && budget.Exhausted(globalStep, _run.Elapsed) ? StopReason.TimeBudget
+                    : _run.Options.MaxWallTime is TimeSpan limit && _run.Elapsed >= limit ? StopReason.TimeBudget
+                    : null;
+                if (stop is not null)
+                {
+                    break;
+                }
+
+                long stepStart = _run.Time.GetTimestamp();
+                double lr = _run.Schedule.LearningRate(globalStep, PlannedSteps);
+                var outcome = _step.Run(batch, lr, _run.Schedule.Beta1(globalStep, PlannedSteps), metricSums);
+                if (!outcome.Finite)
+                {
+                    _nonFinite = new NonFiniteStep { Epoch = epoch + 1, Step = steps + 1, GlobalStep = globalStep, Loss = outcome.Loss, GradientNorm = outcome.GradientNorm };
+                    stop = StopReason.NonFinite;
+                    break;
+                }
+
+                double stepSeconds = _run.Time.GetElapsedTime(stepStart).TotalSeconds;
+                seconds += stepSeconds;
+                lossSum += outcome.Loss;
+                steps++;
+                globalStep++;
+                ReportStep(epoch, steps, globalStep, outcome.Loss, lr, stepSeconds);
+            }
+        }
+
+        bool done = stop is null;
+        var next = state with
+        {
+            NextEpoch = done ? epoch + 1 : epoch,
+            StepInEpoch = done ? 0 : steps,
+            GlobalStep = globalStep,
+            PartialLossSum = lossSum,
+            PartialSteps = steps,
+            PartialSeconds = seconds,
+            PartialMetricSums = metricSums,
+            ElapsedSeconds = state.ElapsedSeconds + (seconds - state.PartialSeconds),
+        };
+        return (next, stop);
+    }
+
+    /// <summary>Updates the pace (and the budget's plan) and reports the step.</summary>
+    private void ReportStep(int epoch, int steps, long globalStep, double loss, double lr, double stepSeconds)
+    {
+        _stepSecondsThisSession += stepSeconds;
+        _stepsThisSession++;
+        _budget?.RecordStep(stepSeconds);
+        _budget?.Replan(globalStep, _run.Elapsed);
+        double perStep = _stepSecondsThisSession / _stepsThisSession;
+        var eta = TimeSpan.FromSeconds(perStep * Math.Max(0, PlannedSteps - globalStep));
+        if (_run.Options.MaxWallTime is TimeSpan limit && limit - _run.Elapsed < eta)
+        {
+            eta = limit > _run.Elapsed ? limit - _run.Elapsed : TimeSpan.Zero;
+        }
+
+        _run.Progress?.Report(new StepProgress
+        {
+            Epoch = epoch + 1,
+            Epochs = _run.Options.Epochs,
+            Step = steps,
+            StepsPerEpoch = _run.Schedule.StepsPerEpoch,
+            GlobalStep = globalStep,
+            TotalSteps = PlannedSteps,
+            Loss = loss,
+            LearningRate = lr,
+            SequencesPerSecond = _run.Options.BatchSize / perStep,
+            Eta = eta,
+        });
+    }
+
+    private TrainingState CloseEpoch(TrainingState state, bool partial, double wallSeconds)
+    {
+        var options = _run.Options;
+        int epoch = partial ? state.NextEpoch : state.NextEpoch - 1;
+        double? validation = null;
+        double? baseline = state.BaselineLoss;
+        bool validate = _run.Validation is not null
+            && (partial || (epoch + 1) % options.ValidateEvery == 0 || epoch + 1 == options.Epochs);
+        IReadOnlyDictionary<string, double> diagnostics = NoDiagnostics;
+        if (validate)
+        {
+            long start = _run.Time.GetTimestamp();
+            (validation, baseline, diagnostics) = Validate(baseline);
+            _budget?.RecordValidation(_run.Time.GetElapsedTime(start).TotalSeconds);
+            _budget?.Replan(state.GlobalStep, _run.Elapsed);
+        }
+
+        bool isBest = validation is double v && double.IsFinite(v) && (state.BestValidationLoss is not double b || v < b);
+        var next = state with
+        {
+            History = [.. state.History, Summarize(state, epoch, partial, validation, baseline, diagnostics, isBest, wallSeconds)],
+            BestValidationLoss = isBest ? validation : state.BestValidationLoss,
+            BestEpoch = isBest ? epoch + 1 : state.BestEpoch,
+            BaselineLoss = baseline,
+        };
+        if (!partial)
+        {
+            next = next with { PartialLossSum = 0, PartialSteps = 0, PartialSeconds = 0, PartialMetricSums = [] };
+        }
+
+        if (isBest)
+        {
+            TrainingCheckpoints.Save(_run, next, Trainer.BestFileName);
+        }
+
+        _run.Progress?.Report(next.History[^1]);
+        return next;
+    }
+
+    private EpochSummary Summarize(TrainingState state, int epoch, bool partial, double? validation, double? baseline, IReadOnlyDictionary<string, double> diagnostics, bool isBest, double wallSeconds)
+    {
+        var options = _run.Options;
+        var metrics = state.PartialMetricSums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, state.PartialSteps), StringComparer.Ordinal);
+        foreach (var (key, value) in diagnostics)
+        {
+            metrics[Trainer.ValidationDiagnosticPrefix + key] = value;
+        }
+
+        return new EpochSummary
+        {
+            Epoch = epoch + 1,
+            Epochs = options.Epochs,
+            Steps = state.PartialSteps,
+            GlobalStep = state.GlobalStep,
+            TrainLoss = state.PartialLossSum / Math.Max(1, state.PartialSteps),
+            ValidationLoss = validation,
+            BaselineLoss = validation is null ? null : baseline,
+            BestValidationLoss = isBest ? validation : state.BestValidationLoss,
+            IsBest = isBest,
+            LearningRate = _run.Schedule.LearningRate(Math.Max(0, state.GlobalStep - 1), PlannedSteps),
+            Metrics = metrics,
+            Perplexity = metrics.FirstOrDefault(kv => kv.Key.StartsWith("perplexity", StringComparison.Ordinal)) is { Key: not null } p ? p.Value
+                : diagnostics.TryGetValue("perplexity_theta2", out double px) ? px : null,
+            EpochSeconds = wallSeconds,
+            ElapsedSeconds = state.ElapsedSeconds,
+            SequencesPerSecond = state.PartialSeconds > 0 ? state.PartialSteps * options.BatchSize / state.PartialSeconds : 0,
+            Partial = partial,
+        };
+    }
+
+    /// <summary>
+    /// Validation loss, the copy-last-frame loss, and — when the model exposes its latents
+    /// (<see cref="ILatentEncoder"/>) and its quantizer diagnoses them (<see cref="IQuantizerDiagnostics"/>,
+    /// e.g. SVQ's perplexity at θ = 2) — the diagnostics of the first validation batch's latents.
+    /// </summary>
+    private (double Loss, double Baseline, IReadOnlyDictionary<string, double> Diagnostics) Validate(double? knownBaseline)
+    {
+        var data = _run.Validation!;
+        var model = _run.Model;
+        bool wasTraining = model.Module.training;
+        model.Module.eval();
+        double sum = 0;
+        double baselineSum = 0;
+        IReadOnlyDictionary<string, double>? diagnostics = null;
+        var clips = ClipSubset.Of(data, _run.Options.MaxValidationClips);
+        try
+        {
+            foreach (var batch in _validationLoader.Value.Epoch(0))
+            {
+                using var disposeBatch = batch;
+                using var scope = NewDisposeScope();
+                using var _ = inference_mode();
+                var (x, y) = Evaluation.ToTensors(batch, data.FramesIn);
+                int count = batch.Size;
+                x = x.to(_run.Device);
+                y = y.to(_run.Device);
+                var (prediction, _, _) = ForecastPass.Predict(model, x, (int)y.shape[1]);
+                sum += ForecastPass.Loss(_run.Options.Loss, prediction, y).item<float>() * count;
+                if (knownBaseline is null)
+                {
+                    baselineSum += ForecastPass.Loss(_run.Options.Loss, Evaluation.CopyLastFrame(x, (int)y.shape[1]), y).item<float>() * count;
+                }
+
+                if (diagnostics is null && model is ILatentEncoder encoder && model.Quantizer is IQuantizerDiagnostics diagnose)
+                {
+                    diagnostics = diagnose.Diagnose(encoder.EncodeLatents(x));
+                }
+            }
+        }
+        finally
+        {
+            model.Module.train(wasTraining);
+        }
+
+        return (sum / clips.Count, knownBaseline ?? baselineSum / clips.Count, diagnostics ?? NoDiagnostics);
+    }
+}
