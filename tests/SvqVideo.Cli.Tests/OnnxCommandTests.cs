@@ -44,7 +44,7 @@ public sealed class OnnxCommandTests : IDisposable
     }
 
     [Fact]
-    public void AQuantizerWithoutAnOnnxFormExitsSevenAndWritesNothing()
+    public void AQuantizerWithoutAnOnnxFormExitsEightAndWritesNothing()
     {
         // A plugin folder with SimVP and the test quantizer 'scale', whose plugin has no ONNX export.
         var plugins = Directory.CreateDirectory(In("plugins"));
@@ -58,7 +58,7 @@ public sealed class OnnxCommandTests : IDisposable
 
         var r = CliRunner.Cli("--plugins", plugins.FullName, "export", "--checkpoint", checkpoint, "--to", In("scale.onnx"));
 
-        Assert.Equal(7, r.ExitCode);
+        Assert.Equal(8, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("quantizer 'scale' has no ONNX form", r.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(In("scale.onnx")));

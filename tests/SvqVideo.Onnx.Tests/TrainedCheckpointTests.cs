@@ -43,6 +43,9 @@ public sealed class TrainedCheckpointTests : IDisposable
 
         using var torchPredictor = Plugins.Catalog.CreatePredictor("simvp", new PredictorCreateOptions { CheckpointPath = checkpoint, Device = "cpu" });
         var loaded = torchPredictor.GetService<IForecastModel>()!;
+
+        // Hosts find the export capability on the predictor itself (GetService), as docs/deployment.md says.
+        Assert.Same(loaded, torchPredictor.GetService(typeof(SvqVideo.Torch.Onnx.IOnnxExportable)));
         string onnxPath = Path.Combine(_dir.FullName, "trained.onnx");
         OnnxExporter.Export(loaded, onnxPath, new OnnxExportOptions { ChannelOrder = "gray" });
         using var onnx = Exported.OpenFile(onnxPath);

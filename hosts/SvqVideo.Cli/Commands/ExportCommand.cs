@@ -13,7 +13,7 @@ namespace SvqVideo.Cli.Commands;
 /// <c>svqvideo export --checkpoint ck.safetensors --to model.onnx</c>: the checkpoint's inference graph as ONNX (one
 /// forward pass, dynamic batch, SvqVideo's metadata block), written through a temporary file. Before the rename the
 /// file is run on ONNX Runtime (the <c>onnx</c> plugin) against the checkpoint on random frames; a file that differs
-/// is never kept. Translators or quantizers without an exact ONNX form end with one line and exit code 7.
+/// is never kept. Translators or quantizers without an exact ONNX form end with one line and exit code 8.
 /// </summary>
 internal static class ExportCommand
 {
