@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,6 +22,30 @@ internal sealed class ChannelLayerNorm : nn.Module<Tensor, Tensor>
         bias = nn.Parameter(zeros(channels));
         _eps = eps;
         RegisterComponents();
+    }
+
+    /// <summary>The per-channel scale (γ).</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>The per-channel shift (β).</summary>
+    public Parameter Bias => bias;
+
+    /// <summary>The variance epsilon.</summary>
+    public double Eps => _eps;
+
+    /// <summary>
+    /// ONNX form of the normalisation without its affine (callers fold γ, β into the next 1×1 layer): mean and biased
+    /// variance over the channel axis with <c>ReduceMean</c>, (x − mean)/√(var + eps).
+    /// </summary>
+    public string ExportNormalized(IOnnxGraph graph, string input) => ExportNormalized(graph, input, _eps);
+
+    /// <summary>The same normalisation over the channel axis of (N, C, H, W) for any eps (a channels-last LayerNorm applied per pixel).</summary>
+    public static string ExportNormalized(IOnnxGraph graph, string input, double eps)
+    {
+        string centred = graph.Op("Sub", [input, graph.ReduceMean(input, [1])]);
+        string variance = graph.ReduceMean(graph.Op("Mul", [centred, centred]), [1]);
+        string std = graph.Op("Sqrt", [graph.Op("Add", [variance, graph.Scalar("eps", eps)])]);
+        return graph.Op("Div", [centred, std]);
     }
 
     public override Tensor forward(Tensor input)

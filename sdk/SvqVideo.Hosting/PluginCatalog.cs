@@ -17,7 +17,7 @@ namespace SvqVideo.Hosting;
 /// </summary>
 public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDisposable
 {
-    private static readonly Type[] SharedTypes = [typeof(IFramePredictor), typeof(IQuantizer), typeof(Tensor)];
+    private static readonly Type[] SharedTypes = FindSharedTypes();
 
     private readonly object _gate = new();
     private readonly PluginCatalogOptions _options;
@@ -254,6 +254,26 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
             throw;
         }
     }
+
+    /// <summary>
+    /// The types whose assemblies host and plugins share: the host-facing SDK always; the tensor-level SDK and
+    /// TorchSharp when the host ships TorchSharp. A host without it (forecasting with the onnx plugin only) never
+    /// loads TorchSharp or libtorch; plugins that need them then fail to load with a one-line problem.
+    /// </summary>
+    private static Type[] FindSharedTypes()
+    {
+        try
+        {
+            return TorchSharedTypes();
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException)
+        {
+            return [typeof(IFramePredictor)];
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Type[] TorchSharedTypes() => [typeof(IFramePredictor), typeof(IQuantizer), typeof(Tensor)];
 
     /// <summary>The SDK major a plugin references; throws when it is not this host's.</summary>
     private static int ReadCompatibleSdkMajor(string dll)

@@ -83,7 +83,7 @@ public sealed class BenchTests : IDisposable
     {
         var (code, _, stderr) = Run(["--only", "nonsense"]);
         Assert.Equal(2, code);
-        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming)", stderr.Trim());
+        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, onnx)", stderr.Trim());
     }
 
     private static (int Code, string Stdout, string Stderr) Run(string[] args)
