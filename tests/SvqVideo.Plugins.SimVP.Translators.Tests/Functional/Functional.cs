@@ -20,9 +20,11 @@ internal static class Functional
     public static Tensor Input(long seed, params long[] shape) => randn(shape, generator: Generator(seed));
 
     /// <summary>
-    /// Redraws every parameter of <paramref name="module"/> from a seeded generator: biases ~ N(0, 0.1²); per-channel
-    /// scales (1-D weights of norms, layer scales, Moga's (1,C,1,1) sigmas and scales) ~ U[0.5, 1.5); every other
-    /// weight ~ N(0, 1/fan_in). BatchNorm statistics become running_mean ~ N(0, 0.2²), running_var ~ U[0.5, 1.5).
+    /// Redraws every parameter of <paramref name="module"/> from a seeded generator: biases ~ N(0, 0.1²); norm weights
+    /// ~ U[0.5, 1.5); layer scales (every other per-channel tensor: gamma*, layer_scale_*, Moga's sigmas) ~ U[0.2, 0.5),
+    /// far from their tiny initial values so every branch counts, yet small enough that a stack of BatchNorm blocks
+    /// (whose eval statistics do not renormalise) stays of order 1; every other weight ~ N(0, 1/fan_in).
+    /// BatchNorm statistics become running_mean ~ N(0, 0.2²), running_var ~ U[0.5, 1.5).
     /// Returns float64 copies of the whole state dict for the reference computation.
     /// </summary>
     public static Weights Randomise(nn.Module module, long seed)
@@ -66,10 +68,15 @@ internal static class Functional
             return randn(shape, generator: g) * 0.1;
         }
 
-        bool perChannel = shape.Length == 1 || (leaf != "weight" && shape.Length == 4 && shape[0] == 1 && shape[2] == 1 && shape[3] == 1);
-        if (perChannel)
+        if (shape.Length == 1 && leaf == "weight")
         {
             return rand(shape, generator: g) + 0.5;
+        }
+
+        bool layerScale = shape.Length == 1 || (leaf != "weight" && shape.Length == 4 && shape[0] == 1 && shape[2] == 1 && shape[3] == 1);
+        if (layerScale)
+        {
+            return (rand(shape, generator: g) * 0.3) + 0.2;
         }
 
         long fanIn = shape.Skip(1).Aggregate(1L, (a, s) => a * s);
