@@ -14,7 +14,7 @@ public sealed class LpipsFixtureTests
         {
             foreach (var device in TestDevices.Names)
             {
-                data.Add(Path.GetFileName(file), device);
+                data.Add(Fixtures.RelativePath(file), device);
             }
         }
 

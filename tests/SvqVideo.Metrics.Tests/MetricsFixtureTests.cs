@@ -13,7 +13,7 @@ public sealed class MetricsFixtureTests
         {
             foreach (var device in TestDevices.Names)
             {
-                data.Add(Path.GetFileName(file), device);
+                data.Add(Fixtures.RelativePath(file), device);
             }
         }
 

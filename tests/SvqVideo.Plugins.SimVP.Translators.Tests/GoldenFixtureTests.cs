@@ -7,8 +7,10 @@ using static TorchSharp.torch;
 namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 
 /// <summary>
-/// Every block-level golden fixture (gSTA's GASubBlock, gInception_ST and each MetaFormer sub-block)
-/// is rebuilt from its config, loaded strictly and compared at its own tolerance, on every device.
+/// Every block-level golden fixture (gSTA's GASubBlock, gInception_ST and each MetaFormer sub-block), the shared ones
+/// and those in tests/fixtures/generated, is rebuilt from its config, loaded strictly and compared at its own
+/// tolerance, on every device. The fixture's metadata is honoured: its one input by name, converted to the block's
+/// dtype and rearranged from the declared layout; every listed output by name, in the declared layout.
 /// </summary>
 public sealed class GoldenFixtureTests(ITestOutputHelper output)
 {
@@ -19,7 +21,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
         {
             foreach (var device in TestDevices.Names)
             {
-                rows.Add(Path.GetFileName(file), device);
+                rows.Add(Fixtures.RelativePath(file), device);
             }
         }
 
@@ -46,10 +48,14 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        Assert.Single(fx.Inputs);
-        var actual = block.forward(fx[fx.Inputs[0]].to(device));
+        string input = Assert.Single(fx.Inputs);
+        var dtype = block.parameters().First().dtype;
+        var y = block.forward(FixtureLayout.ToNative(fx, input, FixtureBlocks.Axes).to(dtype, device));
+        var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["output"] = FixtureLayout.ToFixture(fx, "output", y, FixtureBlocks.Axes) };
+        Assert.NotEmpty(fx.Outputs);
         foreach (var name in fx.Outputs)
         {
+            Assert.True(produced.TryGetValue(name, out var actual), $"{fx.Name}: a block produces only 'output', the fixture expects '{name}'");
             output.WriteLine($"{fx.Name}/{name} on {deviceName}: max |diff| {TensorAssert.MaxAbsDiff(fx[name], actual):g3} (atol {fx.Atol:g3}, rtol {fx.Rtol:g3})");
             TensorAssert.Close(fx[name], actual, fx.Atol, fx.Rtol, $"{fx.Name}/{name} on {deviceName}");
         }
