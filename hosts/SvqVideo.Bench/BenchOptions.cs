@@ -4,12 +4,12 @@ namespace SvqVideo.Bench;
 
 /// <summary>
 /// Command line: <c>[--quick] [--json FILE] [--only SECTION,...] [--threads N] [--reps N]</c>.
-/// Sections: machine, models, overhead, translators, svq, forecast, streaming. <c>--child ARGS</c> is internal
+/// Sections: machine, models, overhead, translators, svq, forecast, streaming, onnx. <c>--child ARGS</c> is internal
 /// (one measurement in a fresh process so that its peak memory is its own).
 /// </summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["machine", "models", "overhead", "translators", "svq", "forecast", "streaming", "fit"];
+    public static readonly string[] Sections = ["machine", "models", "overhead", "translators", "svq", "forecast", "streaming", "onnx", "fit"];
 
     public bool Quick { get; init; }
 

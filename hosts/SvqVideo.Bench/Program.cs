@@ -20,6 +20,13 @@ catch (ArgumentException e)
 
 // The CLI tunes glibc's allocator the same way; without it large activations are page-faulted in on every step.
 bool allocatorTuned = NativeAllocator.TuneForTensors();
+if (options.Child is ["onnx-ort", var onnxModel, var onnxPlugins])
+{
+    // Before anything starts libtorch: this measurement's process must not have it.
+    Console.WriteLine(OrtInference.Measure(onnxModel, onnxPlugins, options).ToJsonString());
+    return 0;
+}
+
 NativeRuntime.EnsureTorch();
 set_num_threads(options.Threads);
 if (options.Child is { } child)
@@ -31,6 +38,7 @@ if (options.Child is { } child)
         "overhead" => OverheadBench.Measure(child[1], child[2], options),
         "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
         "fit" => FitBench.Measure(child[1], child[2], child.Count > 3 ? bool.Parse(child[3]) : null, options),
+        "onnx-torch" => OnnxBench.MeasureTorch(new ModelSpec(child[1], child[2], child[3]), child[4], options),
         _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
     };
     Console.WriteLine(result.ToJsonString());
@@ -131,6 +139,11 @@ if (options.Runs("streaming"))
 {
     log.WriteLine($"streaming {options.StreamFrames} frames ...");
     report["streaming"] = StreamingBench.Measure(options);
+}
+
+if (options.Runs("onnx"))
+{
+    report["onnx"] = OnnxBench.Run(options, log);
 }
 
 report["load_average_after"] = Machine.LoadAverage();

@@ -100,6 +100,23 @@ internal static class ReportTables
             sb.AppendLine();
         }
 
+        if (report["onnx"] is JsonObject onnx)
+        {
+            sb.AppendLine("| model | quantizer | libtorch infer seq/s | ONNX Runtime infer seq/s | ORT / libtorch | peak RSS libtorch / ORT MiB | .onnx MiB |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var r in ((JsonArray)onnx["rows"]!).OfType<JsonObject>())
+            {
+                sb.AppendLine(r["error"] is not null || r["ort_inference_seq_per_s"] is null
+                    ? Inv($"| error | | {r["error"] ?? "the ONNX Runtime measurement failed"} | | | | |")
+                    : Inv($"| {r["size"]} {r["model_type"]} | {r["quantizer"]} | {F(r["torch_inference_seq_per_s"])} | {F(r["ort_inference_seq_per_s"])} | {(double)r["ort_inference_seq_per_s"]! / (double)r["torch_inference_seq_per_s"]!:F2}x | {(double)r["torch_inference_peak_rss_mib"]!:F0} / {(double)r["ort_inference_peak_rss_mib"]!:F0} | {F(r["onnx_file_mib"])} |"));
+            }
+
+            var fp = (JsonObject)onnx["footprint"]!;
+            sb.AppendLine();
+            sb.AppendLine(Inv($"Native footprint on disk: libtorch {F(fp["libtorch_native_mib"])} MiB, onnx plugin folder (ONNX Runtime) {F(fp["onnx_plugin_mib"])} MiB: {F(fp["ratio"])}x smaller."));
+            sb.AppendLine();
+        }
+
         if (report["targets"] is JsonArray targets && targets.Count > 0)
         {
             sb.AppendLine("| target | goal | measured | met |");

@@ -100,6 +100,16 @@ internal static class Targets
             }
         }
 
+        if (report["onnx"] is JsonObject onnx)
+        {
+            foreach (var r in ((JsonArray)onnx["rows"]!).OfType<JsonObject>().Where(r => r["ort_inference_seq_per_s"] is not null))
+            {
+                Add($"{r["size"]} {r["model_type"]} {r["quantizer"]}: ONNX Runtime / libtorch inference seq/s", 1, (double)r["ort_inference_seq_per_s"]! / (double)r["torch_inference_seq_per_s"]!, true, "x");
+            }
+
+            Add("native footprint: libtorch / ONNX Runtime", 5, (double)((JsonObject)onnx["footprint"]!)["ratio"]!, true, "x");
+        }
+
         if (report["forecast"] is JsonObject forecast)
         {
             Add("forecast 400-frame clip seconds", 10, (double)forecast["seconds"]!, false, " s");

@@ -14,5 +14,6 @@ internal static class CommandRegistry
         yield return Commands.EvalCommand.Create();
         yield return Commands.AbCommand.Create();
         yield return Commands.ImportCommand.Create();
+        yield return Commands.ExportCommand.Create();
     }
 }

@@ -21,7 +21,14 @@ internal static class EvalRunner
             [(modelName, Model), ("copy last frame", CopyLast), ("blank frame", Blank)];
     }
 
-    public static Outcome Run(IForecastModel model, IClipDataset data, Device device, int maxClips, int examples, Lpips? lpips, string? lpipsReason, int batchSize, CancellationToken ct)
+    public static Outcome Run(IForecastModel model, IClipDataset data, Device device, int maxClips, int examples, Lpips? lpips, string? lpipsReason, int batchSize, CancellationToken ct) =>
+        Run(model, null, data, device, maxClips, examples, lpips, lpipsReason, batchSize, ct);
+
+    /// <summary>Scores what eval opened: a checkpoint's model, or an exported model through its predictor.</summary>
+    public static Outcome Run(EvalSubject subject, IClipDataset data, Device device, int maxClips, int examples, Lpips? lpips, string? lpipsReason, int batchSize, CancellationToken ct) =>
+        Run(subject.Model, subject.Predictor, data, device, maxClips, examples, lpips, lpipsReason, batchSize, ct);
+
+    private static Outcome Run(IForecastModel? model, IFramePredictor? predictor, IClipDataset data, Device device, int maxClips, int examples, Lpips? lpips, string? lpipsReason, int batchSize, CancellationToken ct)
     {
         var metrics = MetricNames.All;
         MetricSet NewSet() => new(new MetricSetOptions { Metrics = metrics, Lpips = lpips, LpipsUnavailableReason = lpipsReason });
@@ -30,16 +37,26 @@ internal static class EvalRunner
         var blankSet = NewSet();
         var kept = new List<Example>();
         var options = new EvaluationOptions { BatchSize = batchSize, MaxClips = maxClips, Device = device.ToString() };
-        model.Module.to(device);
-        model.Module.eval();
-        Evaluation.Run(model, data, options, batch =>
+        void OnBatch(EvaluationBatch batch)
         {
             modelSet.Update(batch.Predictions, batch.Targets);
             for (int i = 0; i < batch.Clips && kept.Count < examples; i++)
             {
                 kept.Add(new Example(ToClip(batch.Inputs[i]), ToClip(batch.Targets[i]), ToClip(batch.Predictions[i].clamp(0, 1))));
             }
-        }, ct);
+        }
+
+        if (model is null)
+        {
+            PredictorEvaluation.Run(predictor!, data, options, OnBatch, ct);
+        }
+        else
+        {
+            model.Module.to(device);
+            model.Module.eval();
+            Evaluation.Run(model, data, options, OnBatch, ct);
+        }
+
         Evaluation.RunCopyLastFrame(data, options, batch => baseSet.Update(batch.Predictions, batch.Targets), ct);
         Evaluation.RunBlankFrame(data, options, batch => blankSet.Update(batch.Predictions, batch.Targets), ct);
 

@@ -11,5 +11,6 @@ internal static class ExitCodes
     public const int NativeRuntime = 5;
     public const int Output = 6;
     public const int Diverged = 7;
+    public const int Unsupported = 8;
     public const int Cancelled = 130;
 }

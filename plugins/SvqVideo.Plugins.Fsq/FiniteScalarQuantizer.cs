@@ -1,4 +1,5 @@
 using SvqVideo.Torch;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace SvqVideo.Plugins.Fsq;
 /// Index = Σ_j level_j·basis_j with basis = cumprod([1, L₀, L₀L₁, …]) (first feature least significant).
 /// Optional Linear <c>project_in</c>/<c>project_out</c> when Dimension ≠ number of levels. No state, no aux loss.
 /// </summary>
-internal sealed class FiniteScalarQuantizer : QuantizerModule
+internal sealed class FiniteScalarQuantizer : QuantizerModule, IOnnxExportable
 {
     private const double BoundEps = 1e-3;
 
@@ -96,6 +97,44 @@ internal sealed class FiniteScalarQuantizer : QuantizerModule
         var indices = CodesToIndices(codes);
         var output = project_out is null ? codes : project_out.forward(codes);
         return (output.MoveToOuterDisposeScope(), indices.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// ONNX form of the forward on latents (N, C, H, W): <c>project_in</c> as a 1×1 <c>Conv</c> (when present), the
+    /// bound tanh(z + shift)·half_l − offset with per-feature constants computed in float32 exactly as
+    /// <see cref="QuantizeTokens"/> computes them, <c>Round</c> (half to even, as torch), ÷ L//2, <c>project_out</c>.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        string z = input;
+        if (project_in is not null)
+        {
+            using var scope = graph.Scope("project_in");
+            z = graph.PointwiseLinear(project_in, z);
+        }
+
+        using (var constants = NewDisposeScope())
+        using (no_grad())
+        {
+            var like = zeros(1, dtype: ScalarType.Float32);
+            var (levels, halfWidth) = LevelTensors(like);
+            var halfL = (levels - 1) * ((1 - BoundEps) / 2);
+            var offset = where(levels.remainder(2).eq(0), 0.5, 0.0).to(ScalarType.Float32);
+            var shift = (offset / halfL).atanh();
+            string PerFeature(string name, Tensor t) => graph.Initializer(name, t.reshape(-1, 1, 1));
+            z = graph.Op("Tanh", [graph.Op("Add", [z, PerFeature("shift", shift)])]);
+            z = graph.Op("Sub", [graph.Op("Mul", [z, PerFeature("half_l", halfL)]), PerFeature("offset", offset)]);
+            z = graph.Op("Div", [graph.Op("Round", [z]), PerFeature("half_width", halfWidth)]);
+        }
+
+        if (project_out is null)
+        {
+            return z;
+        }
+
+        using var outScope = graph.Scope("project_out");
+        return graph.PointwiseLinear(project_out, z);
     }
 
     /// <summary>Indices (…) of codes (…, levels) in [−1, 1].</summary>

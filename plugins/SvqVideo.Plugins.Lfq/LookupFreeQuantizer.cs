@@ -1,4 +1,5 @@
 using SvqVideo.Torch;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace SvqVideo.Plugins.Lfq;
 /// <c>fast_path=false</c> builds that matrix as the reference does (<see cref="DenseEntropies"/>).
 /// Optional Linear <c>project_in</c>/<c>project_out</c> when Dimension ≠ d.
 /// </summary>
-internal sealed class LookupFreeQuantizer : QuantizerModule
+internal sealed class LookupFreeQuantizer : QuantizerModule, IOnnxExportable
 {
     // Field names are the reference state-dict keys.
     private readonly Tensor mask;
@@ -58,6 +59,32 @@ internal sealed class LookupFreeQuantizer : QuantizerModule
             ["commit_loss"] = r.CommitLoss.MoveToOuterDisposeScope(),
         };
         return new QuantizerOutput(quantized.MoveToOuterDisposeScope(), r.AuxLoss.MoveToOuterDisposeScope(), indices.MoveToOuterDisposeScope(), usage.MoveToOuterDisposeScope(), metrics);
+    }
+
+    /// <summary>
+    /// ONNX form of the eval forward on latents (N, C, H, W): <c>project_in</c> as a 1×1 <c>Conv</c> (when present),
+    /// ±codebook_scale by <c>Greater</c> than 0 and <c>Where</c> (so 0 maps to −scale, as here), <c>project_out</c>.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        string x = input;
+        if (project_in is not null)
+        {
+            using var scope = graph.Scope("project_in");
+            x = graph.PointwiseLinear(project_in, x);
+        }
+
+        double scale = Settings.CodebookScale;
+        string positive = graph.Op("Greater", [x, graph.Scalar("zero", 0.0)]);
+        string codes = graph.Op("Where", [positive, graph.Scalar("codebook_scale", scale), graph.Scalar("negative_codebook_scale", -scale)]);
+        if (project_out is null)
+        {
+            return codes;
+        }
+
+        using var outScope = graph.Scope("project_out");
+        return graph.PointwiseLinear(project_out, codes);
     }
 
     /// <summary>The reference forward on channel-last tokens (…, Dimension).</summary>

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -36,5 +37,40 @@ internal sealed class ChannelAggregationFfn : nn.Module<Tensor, Tensor>
         var h = drop.forward(nn.functional.gelu(dwconv.forward(fc1.forward(input))));
         h = h + sigma * (h - nn.functional.gelu(decompose.forward(h)));
         return scope.MoveToOuter(drop.forward(fc2.forward(h)));
+    }
+
+    /// <summary>
+    /// ONNX form of ls ⊙ CAFFN(x·scale + shift): the input affine (a BatchNorm) folded into <c>fc1</c>, the layer scale
+    /// into <c>fc2</c>; <c>decompose</c>'s one channel broadcasts over the hidden channels as in the module.
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor scale, Tensor shift, Tensor layerScale)
+    {
+        using var scope = NewDisposeScope();
+        var (w1, b1) = OnnxFolding.FoldInputAffine(fc1.weight!, fc1.bias, scale, shift);
+        var (w2, b2) = OnnxFolding.ScaleOutput(fc2.weight!, fc2.bias, layerScale);
+        string h;
+        using (graph.Scope("fc1"))
+        {
+            h = graph.Conv(fc1, x, w1, b1);
+        }
+
+        using (graph.Scope("dwconv"))
+        {
+            h = graph.Gelu(graph.Conv(dwconv, h));
+        }
+
+        string decomposed;
+        using (graph.Scope("decompose"))
+        {
+            decomposed = graph.Gelu(graph.Conv(decompose, h));
+        }
+
+        using (var s = sigma.detach().cpu().reshape(-1))
+        {
+            h = graph.Op("Add", [h, graph.ChannelAffine(graph.Op("Sub", [h, decomposed]), s, null)]);
+        }
+
+        using var outScope = graph.Scope("fc2");
+        return graph.Conv(fc2, h, w2, b2);
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>out = norm_2(GELU(conv_pw(x)))</c> (1×1). The second half has no residual and both BatchNorms
 /// come after the activation. No drop path, no dropout, mlp_ratio unused.
 /// </summary>
-internal sealed class ConvMixerSubBlock : nn.Module<Tensor, Tensor>
+internal sealed class ConvMixerSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv_dw;
     private readonly BatchNorm2d norm_1;
@@ -37,5 +38,33 @@ internal sealed class ConvMixerSubBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = input + norm_1.forward(nn.functional.gelu(conv_dw.forward(input)));
         return scope.MoveToOuter(norm_2.forward(nn.functional.gelu(conv_pw.forward(x))));
+    }
+
+    /// <summary>
+    /// ONNX form: each BatchNorm follows a GELU, so it stays a per-channel affine (x·scale + shift from its running
+    /// statistics); nothing linear sits next to it to absorb it exactly.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string x = Branch(graph, "conv_dw", conv_dw, "norm_1", norm_1, input);
+        x = graph.Op("Add", [input, x]);
+        return Branch(graph, "conv_pw", conv_pw, "norm_2", norm_2, x);
+    }
+
+    private static string Branch(IOnnxGraph graph, string convName, Conv2d conv, string normName, BatchNorm2d norm, string input)
+    {
+        string y;
+        using (graph.Scope(convName))
+        {
+            y = graph.Gelu(graph.Conv(conv, input));
+        }
+
+        using var scope = graph.Scope(normName);
+        var (scale, shift) = OnnxFolding.BatchNormAffine(norm);
+        using (scale)
+        using (shift)
+        {
+            return graph.ChannelAffine(y, scale, shift);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,5 +29,29 @@ internal sealed class ConvMlp : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = drop.forward(nn.functional.gelu(fc1.forward(input)));
         return scope.MoveToOuter(drop.forward(fc2.forward(h)));
+    }
+
+    /// <summary>
+    /// ONNX form of ls ⊙ ConvMlp(x·scale + shift): the input affine (a norm's) folded into <c>fc1</c>, the output scale
+    /// (a layer scale) into <c>fc2</c>; any of them may be null. Dropout is the identity at inference.
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor? scale, Tensor? shift, Tensor? layerScale)
+    {
+        var (w1, b1) = OnnxFolding.FoldInputAffine(fc1.weight!, fc1.bias, scale, shift);
+        var (w2, b2) = layerScale is null ? OnnxFolding.FoldInputAffine(fc2.weight!, fc2.bias, null, null) : OnnxFolding.ScaleOutput(fc2.weight!, fc2.bias, layerScale);
+        using (w1)
+        using (b1)
+        using (w2)
+        using (b2)
+        {
+            string h;
+            using (graph.Scope("fc1"))
+            {
+                h = graph.Gelu(graph.Conv(fc1, x, w1, b1));
+            }
+
+            using var scope = graph.Scope("fc2");
+            return graph.Conv(fc2, h, w2, b2);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// (padding 3), LN2d normalises over the channels (eps 1e-6), fc1/fc2 are 1×1 convs (keys <c>mlp.fc1/fc2</c>).
 /// <c>gamma</c> starts at 1e-6.
 /// </summary>
-internal sealed class ConvNeXtSubBlock : nn.Module<Tensor, Tensor>
+internal sealed class ConvNeXtSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv_dw;
     private readonly ChannelLayerNorm norm;
@@ -40,5 +41,23 @@ internal sealed class ConvNeXtSubBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var branch = mlp.forward(norm.forward(conv_dw.forward(input)));
         return scope.MoveToOuter(input + drop_path.forward(gamma.view(1, -1, 1, 1) * branch));
+    }
+
+    /// <summary>ONNX form: depthwise conv, channel LayerNorm with its affine folded into <c>mlp.fc1</c>, <c>gamma</c> into <c>mlp.fc2</c>.</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string y;
+        using (graph.Scope("conv_dw"))
+        {
+            y = graph.Conv(conv_dw, input);
+        }
+
+        using (graph.Scope("norm"))
+        {
+            y = norm.ExportNormalized(graph, y);
+        }
+
+        using var scope = graph.Scope("mlp");
+        return graph.Op("Add", [input, mlp.ExportScaled(graph, y, norm.Weight, norm.Bias, gamma)]);
     }
 }

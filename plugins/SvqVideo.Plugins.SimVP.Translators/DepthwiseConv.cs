@@ -15,5 +15,8 @@ internal sealed class DepthwiseConv : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The convolution, for exporters.</summary>
+    public Conv2d Conv => dwconv;
+
     public override Tensor forward(Tensor input) => dwconv.forward(input);
 }

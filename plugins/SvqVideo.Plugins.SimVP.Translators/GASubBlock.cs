@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,10 +13,10 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>attn.proj_2.*</c>, <c>norm2.*</c>, <c>mlp.{fc1,dwconv.dwconv,fc2}.*</c>, <c>layer_scale_{1,2}</c>).
 /// Not thread-safe; dispose to free its parameters.
 /// </summary>
-public sealed class GASubBlock : nn.Module<Tensor, Tensor>
+public sealed class GASubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly BatchNorm2d norm1;
-    private readonly nn.Module<Tensor, Tensor> attn;
+    private readonly SpatialAttention attn;
     private readonly DropPath drop_path;
     private readonly BatchNorm2d norm2;
     private readonly MixMlp mlp;
@@ -40,7 +41,7 @@ public sealed class GASubBlock : nn.Module<Tensor, Tensor>
     /// <paramref name="initAttention"/> false the attention keeps its own initialisation, as TAU's does
     /// (the reference swaps it in after the block's init has run).
     /// </summary>
-    internal GASubBlock(string name, int dim, nn.Module<Tensor, Tensor> attention, double mlpRatio, double drop, double dropPath, double initValue, bool initAttention)
+    internal GASubBlock(string name, int dim, SpatialAttention attention, double mlpRatio, double drop, double dropPath, double initValue, bool initAttention)
         : base(name)
     {
         BlockArguments.RequirePositive(dim, "dim");
@@ -67,6 +68,41 @@ public sealed class GASubBlock : nn.Module<Tensor, Tensor>
         var x = input + drop_path.forward(layer_scale_1.view(1, -1, 1, 1) * attn.forward(norm1.forward(input)));
         x = x + drop_path.forward(layer_scale_2.view(1, -1, 1, 1) * mlp.forward(norm2.forward(x)));
         return scope.MoveToOuter(x);
+    }
+
+    /// <summary>
+    /// The eval-mode block as ONNX nodes (see <see cref="IOnnxExportable"/>). Both BatchNorms are folded into the
+    /// 1×1 convolutions that read them (<c>attn.proj_1</c>, <c>mlp.fc1</c>) and both layer scales into the ones
+    /// that end their branches (<c>attn.proj_2</c>, <c>mlp.fc2</c>); the attention's shortcut of the normalised
+    /// input becomes a per-channel factor on x: x + ls1·(proj_2(…) + BN1 x) = x·(1 + ls1·s1) + proj_2'(…).
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var (s1, t1) = OnnxFolding.BatchNormAffine(norm1);
+        var (s2, t2) = OnnxFolding.BatchNormAffine(norm2);
+        using (s1)
+        using (t1)
+        using (s2)
+        using (t2)
+        {
+            string branch;
+            Tensor shortcut;
+            using (graph.Scope("attn"))
+            {
+                (branch, shortcut) = attn.ExportScaled(graph, input, s1, t1, layer_scale_1);
+            }
+
+            string x;
+            using (shortcut)
+            using (var factor = shortcut + 1)
+            {
+                x = graph.Op("Add", [graph.ChannelAffine(input, factor, null), branch]);
+            }
+
+            using var scope = graph.Scope("mlp");
+            return graph.Op("Add", [x, mlp.ExportScaled(graph, x, s2, t2, layer_scale_2)]);
+        }
     }
 
     private static SpatialAttention Validate(int dim, int kernelSize, double mlpRatio, double drop)

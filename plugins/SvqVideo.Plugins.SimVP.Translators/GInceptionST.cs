@@ -1,3 +1,5 @@
+using System.Globalization;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +14,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>layers.{l}.conv.*</c>, <c>layers.{l}.norm.*</c>. Default (PyTorch) initialisation.
 /// Not thread-safe; dispose to free its parameters.
 /// </summary>
-public sealed class GInceptionST : nn.Module<Tensor, Tensor>
+public sealed class GInceptionST : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv1;
     private readonly ModuleList<GroupConv2d> layers;
@@ -57,5 +59,29 @@ public sealed class GInceptionST : nn.Module<Tensor, Tensor>
         }
 
         return scope.MoveToOuter(y);
+    }
+
+    /// <summary>
+    /// The block as ONNX nodes (see <see cref="IOnnxExportable"/>): <c>conv1</c>, then each branch (grouped conv,
+    /// GroupNorm, LeakyReLU 0.2) summed with <c>Add</c> in the module's order.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        string x;
+        using (graph.Scope("conv1"))
+        {
+            x = graph.Conv(conv1, input);
+        }
+
+        string? y = null;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            using var scope = graph.Scope("layers." + l.ToString(CultureInfo.InvariantCulture));
+            string branch = layers[l].ExportOnnx(graph, x);
+            y = y is null ? branch : graph.Op("Add", [y, branch]);
+        }
+
+        return y!;
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// depthwise dilated dd_k×dd_k <c>conv_spatial</c> with dd_k = K//d + ((K//d) % 2 − 1), then
 /// <c>conv1</c> 1×1 C → 2C split into f and g; the output is sigmoid(g) ⊙ f. d = 3.
 /// </summary>
-internal sealed class GatedAttentionModule : nn.Module<Tensor, Tensor>
+internal sealed class GatedAttentionModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv0;
     private readonly Conv2d conv_spatial;
@@ -30,5 +31,33 @@ internal sealed class GatedAttentionModule : nn.Module<Tensor, Tensor>
         var fg = conv1.forward(conv_spatial.forward(conv0.forward(input)));
         var parts = fg.chunk(2, 1);
         return scope.MoveToOuter(sigmoid(parts[1]) * parts[0]);
+    }
+
+    /// <summary>
+    /// ONNX form: the two depthwise convs, then <c>conv1</c> written as two 1×1 convs (its first and second halves
+    /// of output channels) for f and g, so no slice of a 2C tensor is needed; output sigmoid(g) ⊙ f.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string a;
+        using (graph.Scope("conv0"))
+        {
+            a = graph.Conv(conv0, input);
+        }
+
+        using (graph.Scope("conv_spatial"))
+        {
+            a = graph.Conv(conv_spatial, a);
+        }
+
+        long c = conv0.out_channels;
+        using var scope = graph.Scope("conv1");
+        using var wf = conv1.weight!.narrow(0, 0, c);
+        using var bf = conv1.bias!.narrow(0, 0, c);
+        using var wg = conv1.weight!.narrow(0, c, c);
+        using var bg = conv1.bias!.narrow(0, c, c);
+        string f = graph.Conv(conv1, a, wf, bf);
+        string g = graph.Conv(conv1, a, wg, bg);
+        return graph.Op("Mul", [graph.Op("Sigmoid", [g]), f]);
     }
 }

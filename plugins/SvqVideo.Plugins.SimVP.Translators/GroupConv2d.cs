@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,5 +26,18 @@ internal sealed class GroupConv2d : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(nn.functional.leaky_relu(norm.forward(conv.forward(input)), 0.2));
+    }
+
+    /// <summary>ONNX form: grouped <c>Conv</c>, GroupNorm, <c>LeakyRelu</c> (alpha 0.2).</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string y;
+        using (graph.Scope("conv"))
+        {
+            y = graph.Conv(conv, input);
+        }
+
+        using var scope = graph.Scope("norm");
+        return graph.Op("LeakyRelu", [graph.GroupNorm(norm, y)], ("alpha", 0.2));
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// 7×7 <c>conv_spatial</c> with dilation 3 (padding 9), 1×1 <c>conv1</c> C → C, and the result
 /// multiplied by the unit's input. There is no sigmoid gate and no split (unlike gSTA).
 /// </summary>
-internal sealed class LargeKernelAttention : nn.Module<Tensor, Tensor>
+internal sealed class LargeKernelAttention : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv0;
     private readonly Conv2d conv_spatial;
@@ -28,5 +29,18 @@ internal sealed class LargeKernelAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var a = conv1.forward(conv_spatial.forward(conv0.forward(input)));
         return scope.MoveToOuter(input * a);
+    }
+
+    /// <summary>ONNX form: the three convs, then the product with the input.</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string a = input;
+        foreach (var (name, conv) in new[] { ("conv0", conv0), ("conv_spatial", conv_spatial), ("conv1", conv1) })
+        {
+            using var scope = graph.Scope(name);
+            a = graph.Conv(conv, a);
+        }
+
+        return graph.Op("Mul", [input, a]);
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,5 +31,34 @@ internal sealed class MixMlp : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = drop.forward(nn.functional.gelu(dwconv.forward(fc1.forward(input))));
         return scope.MoveToOuter(drop.forward(fc2.forward(h)));
+    }
+
+    /// <summary>
+    /// ONNX form of ls ⊙ MixMlp(x·scale + shift): the input affine (a BatchNorm) folded into <c>fc1</c>, the layer
+    /// scale into <c>fc2</c>; dropout is the identity at inference.
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor scale, Tensor shift, Tensor layerScale)
+    {
+        var (w1, b1) = OnnxFolding.FoldInputAffine(fc1.weight!, fc1.bias, scale, shift);
+        var (w2, b2) = OnnxFolding.ScaleOutput(fc2.weight!, fc2.bias, layerScale);
+        using (w1)
+        using (b1)
+        using (w2)
+        using (b2)
+        {
+            string h;
+            using (graph.Scope("fc1"))
+            {
+                h = graph.Conv(fc1, x, w1, b1);
+            }
+
+            using (graph.Scope("dwconv.dwconv"))
+            {
+                h = graph.Gelu(graph.Conv(dwconv.Conv, h));
+            }
+
+            using var scope = graph.Scope("fc2");
+            return graph.Conv(fc2, h, w2, b2);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -27,5 +28,24 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = drop.forward(nn.functional.gelu(fc1.forward(input)));
         return scope.MoveToOuter(drop.forward(fc2.forward(h)));
+    }
+
+    /// <summary>
+    /// ONNX form on the last axis of any-rank input, of ls ⊙ Mlp(x·scale + shift): the input affine (a LayerNorm's)
+    /// folded into <c>fc1</c>, the output scale into <c>fc2</c>; any may be null. Dropout is the identity at inference.
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor? scale, Tensor? shift, Tensor? layerScale)
+    {
+        using var scope = NewDisposeScope();
+        var (w1, b1) = OnnxFolding.FoldInputAffine(fc1.weight!, fc1.bias, scale, shift);
+        var (w2, b2) = layerScale is null ? OnnxFolding.FoldInputAffine(fc2.weight!, fc2.bias, null, null) : OnnxFolding.ScaleOutput(fc2.weight!, fc2.bias, layerScale);
+        string h;
+        using (graph.Scope("fc1"))
+        {
+            h = graph.Gelu(graph.Linear(fc1, x, w1, b1));
+        }
+
+        using var outScope = graph.Scope("fc2");
+        return graph.Linear(fc2, h, w2, b2);
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// int(0.5·C) → N: the hidden width scales with C, not N); <c>t = t + DropPath(mlp_channels(LN2 t))</c>
 /// (Linear C → int(mlp_ratio·C) → C); LayerNorm eps 1e-6. The resolution (h, w) is fixed at construction.
 /// </summary>
-internal sealed class MlpMixerSubBlock : nn.Module<Tensor, Tensor>
+internal sealed class MlpMixerSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly LayerNorm norm1;
     private readonly Mlp mlp_tokens;
@@ -50,5 +51,41 @@ internal sealed class MlpMixerSubBlock : nn.Module<Tensor, Tensor>
         t = t + drop_path.forward(mlp_tokens.forward(norm1.forward(t).transpose(1, 2)).transpose(1, 2));
         t = t + drop_path.forward(mlp_channels.forward(norm2.forward(t)));
         return scope.MoveToOuter(t.reshape(b, h, w, c).permute(0, 3, 1, 2));
+    }
+
+    /// <summary>
+    /// ONNX form: tokens (B, h·w, C); the token MLP runs on the transposed LayerNorm output (its affine acts per
+    /// channel, i.e. per row there, so it stays a <c>LayerNormalization</c> with scale and bias); <c>norm2</c>'s
+    /// affine folds into <c>mlp_channels.fc1</c>; back to (B, C, h, w). The latent size is fixed at build time, as in
+    /// the module.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        long c = norm1.normalized_shape[0];
+        string t = graph.Op("Transpose", [graph.Reshape(input, 0, c, -1)], ("perm", new long[] { 0, 2, 1 }));
+        string n;
+        using (graph.Scope("norm1"))
+        {
+            n = graph.LayerNorm(norm1, t);
+        }
+
+        using (graph.Scope("mlp_tokens"))
+        {
+            string mixed = mlp_tokens.ExportScaled(graph, graph.Op("Transpose", [n], ("perm", new long[] { 0, 2, 1 })), null, null, null);
+            t = graph.Op("Add", [t, graph.Op("Transpose", [mixed], ("perm", new long[] { 0, 2, 1 }))]);
+        }
+
+        using (graph.Scope("norm2"))
+        {
+            using var unit = ones(c);
+            n = graph.LayerNorm(t, unit, null, norm2.eps);
+        }
+
+        using (graph.Scope("mlp_channels"))
+        {
+            t = graph.Op("Add", [t, mlp_channels.ExportScaled(graph, n, norm2.weight, norm2.bias, null)]);
+        }
+
+        return graph.Op("Reshape", [graph.Op("Transpose", [t], ("perm", new long[] { 0, 2, 1 })), graph.Op("Shape", [input])]);
     }
 }

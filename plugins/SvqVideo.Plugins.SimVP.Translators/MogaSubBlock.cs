@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// then <c>x = x + DropPath(ls2 ⊙ CAFFN(BN2 x))</c>. The layer scales have shape (1, C, 1, 1) and start at
 /// <c>initValue</c> (1e-5). C must be divisible by the sum of the channel split (8 for [1, 3, 4]).
 /// </summary>
-internal sealed class MogaSubBlock : nn.Module<Tensor, Tensor>
+internal sealed class MogaSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly BatchNorm2d norm1;
     private readonly MultiOrderGatedAggregation attn;
@@ -41,5 +42,27 @@ internal sealed class MogaSubBlock : nn.Module<Tensor, Tensor>
         var x = input + drop_path.forward(layer_scale_1 * attn.forward(norm1.forward(input)));
         x = x + drop_path.forward(layer_scale_2 * mlp.forward(norm2.forward(x)));
         return scope.MoveToOuter(x);
+    }
+
+    /// <summary>
+    /// ONNX form with gSTA's folding: both BatchNorms folded into the 1×1 convs that read them (<c>attn.proj_1</c>,
+    /// <c>mlp.fc1</c>), both layer scales into the convs that end their branches, the attention's shortcut of the
+    /// normalised input as a per-channel factor on x.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        using var scope = NewDisposeScope();
+        var (s1, t1) = OnnxFolding.BatchNormAffine(norm1);
+        var (s2, t2) = OnnxFolding.BatchNormAffine(norm2);
+        var ls1 = layer_scale_1.detach().cpu().to(ScalarType.Float64).reshape(-1);
+        string branch;
+        using (graph.Scope("attn"))
+        {
+            branch = attn.ExportScaled(graph, input, s1, t1, ls1);
+        }
+
+        string x = graph.Op("Add", [graph.ChannelAffine(input, (ls1 * s1) + 1, null), branch]);
+        using var mlpScope = graph.Scope("mlp");
+        return graph.Op("Add", [x, mlp.ExportScaled(graph, x, s2, t2, layer_scale_2)]);
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -39,5 +40,37 @@ internal sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
         var weights = (q.matmul(k.transpose(-2, -1)) * _scale).softmax(-1);
         var o = weights.matmul(v).transpose(1, 2).reshape(b, n, c);
         return scope.MoveToOuter(proj_drop.forward(proj.forward(o)));
+    }
+
+    /// <summary>
+    /// ONNX form on tokens (B, N, C) of ls ⊙ attention(x·scale + shift): the input affine (a LayerNorm's) folded into
+    /// <c>qkv</c>, which is written as three Linear layers (its q, k, v rows); per head softmax(q·kᵀ·scale)·v with
+    /// <c>MatMul</c> and <c>Softmax</c> in the module's order; ls folded into <c>proj</c>.
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor scale, Tensor shift, Tensor layerScale)
+    {
+        using var scope = NewDisposeScope();
+        long c = qkv.in_features, d = c / _heads;
+        var (w, b) = OnnxFolding.FoldInputAffine(qkv.weight!, qkv.bias, scale, shift);
+        var (wp, bp) = OnnxFolding.ScaleOutput(proj.weight!, proj.bias, layerScale);
+        string Heads(int part, long[] perm)
+        {
+            using var named = graph.Scope(part switch { 0 => "q", 1 => "k", _ => "v" });
+            string y = graph.Linear(qkv, x, w.narrow(0, part * c, c), b.narrow(0, part * c, c));
+            return graph.Op("Transpose", [graph.Reshape(y, 0, 0, _heads, d)], ("perm", perm));
+        }
+
+        string o;
+        using (graph.Scope("qkv"))
+        {
+            string q = Heads(0, [0, 2, 1, 3]);
+            string k = Heads(1, [0, 2, 3, 1]);
+            string v = Heads(2, [0, 2, 1, 3]);
+            string weights = graph.Op("Softmax", [graph.Op("Mul", [graph.Op("MatMul", [q, k]), graph.Scalar("scale", _scale)])], ("axis", -1L));
+            o = graph.Reshape(graph.Op("Transpose", [graph.Op("MatMul", [weights, v])], ("perm", new long[] { 0, 2, 1, 3 })), 0, 0, c);
+        }
+
+        using var projScope = graph.Scope("proj");
+        return graph.Linear(proj, o, wp, bp);
     }
 }

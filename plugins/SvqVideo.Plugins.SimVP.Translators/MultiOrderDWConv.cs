@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -67,5 +68,30 @@ internal sealed class MultiOrderDWConv : nn.Module<Tensor, Tensor>
         var v2 = DW_conv2.forward(v0.narrow(1, dim - _c2, _c2));
         var merged = cat([v0.narrow(1, 0, _c0), v1, v2], 1);
         return scope.MoveToOuter(PW_conv.forward(merged));
+    }
+
+    /// <summary>ONNX form: the same channel slices (<c>Slice</c>) and <c>Concat</c> around the four convs.</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string v0, v1, v2;
+        using (graph.Scope("DW_conv0"))
+        {
+            v0 = graph.Conv(DW_conv0, input);
+        }
+
+        long dim = DW_conv0.out_channels;
+        using (graph.Scope("DW_conv1"))
+        {
+            v1 = graph.Conv(DW_conv1, graph.Slice(v0, 1, _c0, _c0 + _c1));
+        }
+
+        using (graph.Scope("DW_conv2"))
+        {
+            v2 = graph.Conv(DW_conv2, graph.Slice(v0, 1, dim - _c2, dim));
+        }
+
+        string merged = graph.Op("Concat", [graph.Slice(v0, 1, 0, _c0), v1, v2], ("axis", 1L));
+        using var scope = graph.Scope("PW_conv");
+        return graph.Conv(PW_conv, merged);
     }
 }

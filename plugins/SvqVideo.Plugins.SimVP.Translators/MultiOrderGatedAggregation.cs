@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -34,5 +35,41 @@ internal sealed class MultiOrderGatedAggregation : nn.Module<Tensor, Tensor>
         y = nn.functional.silu(y + sigma * (y - y.mean([2, 3], keepdim: true)));
         var aggregated = nn.functional.silu(gate.forward(y)) * nn.functional.silu(value.forward(y));
         return scope.MoveToOuter(proj_2.forward(aggregated) + input);
+    }
+
+    /// <summary>
+    /// ONNX form of ls ⊙ MOGA(u) for u = x·scale + shift, without the shortcut's ls ⊙ scale ⊙ x (the caller adds that):
+    /// the affine folded into <c>proj_1</c>, ls into <c>proj_2</c> (whose bias also takes ls ⊙ shift).
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor scale, Tensor shift, Tensor layerScale)
+    {
+        using var scope = NewDisposeScope();
+        var (w1, b1) = OnnxFolding.FoldInputAffine(proj_1.weight!, proj_1.bias, scale, shift);
+        var (w2, b2) = OnnxFolding.ScaleOutput(proj_2.weight!, proj_2.bias, layerScale);
+        string y;
+        using (graph.Scope("proj_1"))
+        {
+            y = graph.Conv(proj_1, x, w1, b1);
+        }
+
+        string deviation = graph.Op("Sub", [y, graph.Op("GlobalAveragePool", [y])]);
+        using (var s = sigma.detach().cpu().reshape(-1))
+        {
+            y = graph.Silu(graph.Op("Add", [y, graph.ChannelAffine(deviation, s, null)]));
+        }
+
+        string g, v;
+        using (graph.Scope("gate"))
+        {
+            g = graph.Silu(graph.Conv(gate, y));
+        }
+
+        using (graph.Scope("value"))
+        {
+            v = graph.Silu(value.ExportOnnx(graph, y));
+        }
+
+        using var outScope = graph.Scope("proj_2");
+        return graph.Conv(proj_2, graph.Op("Mul", [g, v]), w2, b2 + (layerScale.detach().cpu().to(ScalarType.Float64).reshape(-1) * shift));
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,5 +48,45 @@ internal sealed class RecursiveGatedConv : nn.Module<Tensor, Tensor>
         }
 
         return scope.MoveToOuter(proj_out.forward(x));
+    }
+
+    /// <summary>
+    /// ONNX form of ls ⊙ gnconv(x·scale + shift): the input affine folded into <c>proj_in</c>, which is written as one
+    /// 1×1 conv per part (p, then each qᵢ) so no slicing is needed; the depthwise <c>dwconv</c> acts per channel, so it
+    /// splits the same way (grouped convs on each part with its rows of the weight); ls folded into <c>proj_out</c>.
+    /// </summary>
+    public string ExportScaled(IOnnxGraph graph, string x, Tensor scale, Tensor shift, Tensor layerScale)
+    {
+        using var scope = NewDisposeScope();
+        var (win, bin) = OnnxFolding.FoldInputAffine(proj_in.weight!, proj_in.bias, scale, shift);
+        var (wout, bout) = OnnxFolding.ScaleOutput(proj_out.weight!, proj_out.bias, layerScale);
+        string p;
+        using (graph.Scope("proj_in"))
+        {
+            p = graph.Conv(proj_in, x, win.narrow(0, 0, _dims[0]), bin.narrow(0, 0, _dims[0]));
+        }
+
+        var q = new string[_dims.Length];
+        long offset = 0;
+        for (int i = 0; i < _dims.Length; i++)
+        {
+            long d = _dims[i];
+            using var part = graph.Scope("dwconv." + i.ToString(CultureInfo.InvariantCulture));
+            string rows = graph.Conv(proj_in, x, win.narrow(0, _dims[0] + offset, d), bin.narrow(0, _dims[0] + offset, d));
+            string w = graph.Initializer("weight", dwconv.weight!.narrow(0, offset, d));
+            string b = graph.Initializer("bias", dwconv.bias!.narrow(0, offset, d));
+            q[i] = graph.Op("Conv", [rows, w, b], ("kernel_shape", new long[] { 7, 7 }), ("pads", new long[] { 3, 3, 3, 3 }), ("group", d));
+            offset += d;
+        }
+
+        string y = graph.Op("Mul", [p, q[0]]);
+        for (int i = 0; i < pws.Count; i++)
+        {
+            using var pw = graph.Scope("pws." + i.ToString(CultureInfo.InvariantCulture));
+            y = graph.Op("Mul", [graph.Conv(pws[i], y), q[i + 1]]);
+        }
+
+        using var outScope = graph.Scope("proj_out");
+        return graph.Conv(proj_out, y, wout, bout);
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,5 +29,39 @@ internal sealed class SpatialAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var t = nn.functional.gelu(proj_1.forward(input));
         return scope.MoveToOuter(proj_2.forward(spatial_gating_unit.forward(t)) + input);
+    }
+
+    /// <summary>
+    /// ONNX form of ls ⊙ attn(u) for u = x·scale + shift (a folded BatchNorm): returns the branch
+    /// ls ⊙ (proj_2(unit(GELU(proj_1 u))) + shift), with the affine folded into proj_1 and ls into proj_2, and the
+    /// factor ls ⊙ scale the caller applies to x for the rest of the shortcut (float64, the caller disposes it).
+    /// </summary>
+    public (string Branch, Tensor ShortcutScale) ExportScaled(IOnnxGraph graph, string x, Tensor scale, Tensor shift, Tensor layerScale)
+    {
+        var unit = spatial_gating_unit as IOnnxExportable
+            ?? throw new OnnxExportNotSupportedException($"attention unit {spatial_gating_unit.GetName()} has no ONNX form");
+        using var ls = layerScale.detach().cpu().to(ScalarType.Float64).reshape(-1);
+        var (w1, b1) = OnnxFolding.FoldInputAffine(proj_1.weight!, proj_1.bias, scale, shift);
+        var (w2, b2) = OnnxFolding.ScaleOutput(proj_2.weight!, proj_2.bias, ls);
+        using (w1)
+        using (b1)
+        using (w2)
+        using (b2)
+        using (var shiftedBias = b2 + (ls * shift))
+        {
+            string t;
+            using (graph.Scope("proj_1"))
+            {
+                t = graph.Gelu(graph.Conv(proj_1, x, w1, b1));
+            }
+
+            using (graph.Scope("spatial_gating_unit"))
+            {
+                t = unit.ExportOnnx(graph, t);
+            }
+
+            using var scope = graph.Scope("proj_2");
+            return (graph.Conv(proj_2, t, w2, shiftedBias), ls * scale);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// times t itself: s ⊙ f ⊙ t. The SE width is r = C // max(C // 16, 4) (not C/16); both Linear
 /// layers have no bias.
 /// </summary>
-internal sealed class TemporalAttentionModule : nn.Module<Tensor, Tensor>
+internal sealed class TemporalAttentionModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv0;
     private readonly Conv2d conv_spatial;
@@ -52,5 +53,30 @@ internal sealed class TemporalAttentionModule : nn.Module<Tensor, Tensor>
         var f = conv1.forward(conv_spatial.forward(conv0.forward(input)));
         var s = fc.forward(input.mean([2, 3])).view(input.shape[0], input.shape[1], 1, 1);
         return scope.MoveToOuter(s * f * input);
+    }
+
+    /// <summary>
+    /// ONNX form: the static branch's three convs; the squeeze-excitation as <c>GlobalAveragePool</c>, its two bias-free
+    /// Linear layers as 1×1 convs on the (N, C, 1, 1) means, ReLU and sigmoid; then s ⊙ f ⊙ x in the module's order.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string f = input;
+        foreach (var (name, conv) in new[] { ("conv0", conv0), ("conv_spatial", conv_spatial), ("conv1", conv1) })
+        {
+            using var scope = graph.Scope(name);
+            f = graph.Conv(conv, f);
+        }
+
+        var linears = fc.children().OfType<Linear>().ToArray();
+        string s;
+        using (graph.Scope("fc"))
+        {
+            s = graph.Op("GlobalAveragePool", [input]);
+            s = graph.Op("Relu", [graph.PointwiseLinear(linears[0], s)]);
+            s = graph.Op("Sigmoid", [graph.PointwiseLinear(linears[1], s)]);
+        }
+
+        return graph.Op("Mul", [graph.Op("Mul", [s, f]), input]);
     }
 }

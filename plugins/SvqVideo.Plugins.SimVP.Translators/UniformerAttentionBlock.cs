@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>t = t + DropPath(gamma_1 ⊙ MHSA(LN1 t))</c>, <c>t = t + DropPath(gamma_2 ⊙ Mlp(LN2 t))</c>; back to
 /// (B, C, H, W). LayerNorm eps is 1e-5 (PyTorch's default, unlike the other translators' 1e-6).
 /// </summary>
-internal sealed class UniformerAttentionBlock : nn.Module<Tensor, Tensor>
+internal sealed class UniformerAttentionBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d pos_embed;
     private readonly LayerNorm norm1;
@@ -48,5 +49,46 @@ internal sealed class UniformerAttentionBlock : nn.Module<Tensor, Tensor>
         t = t + drop_path.forward(gamma_1 * attn.forward(norm1.forward(t)));
         t = t + drop_path.forward(gamma_2 * mlp.forward(norm2.forward(t)));
         return scope.MoveToOuter(t.transpose(1, 2).reshape(b, c, h, w));
+    }
+
+    /// <summary>
+    /// ONNX form: tokens (B, H·W, C) by <c>Reshape</c> and <c>Transpose</c>; both LayerNorms normalise
+    /// (<c>LayerNormalization</c> with unit scale) and hand their affines to the next Linear (<c>attn.qkv</c>,
+    /// <c>mlp.fc1</c>); <c>gamma_1</c>/<c>gamma_2</c> fold into <c>attn.proj</c>/<c>mlp.fc2</c>; back to (B, C, H, W).
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string x;
+        using (graph.Scope("pos_embed"))
+        {
+            x = graph.Op("Add", [input, graph.Conv(pos_embed, input)]);
+        }
+
+        long c = pos_embed.out_channels;
+        using var scope = NewDisposeScope();
+        var unit = ones(c);
+        string t = graph.Op("Transpose", [graph.Reshape(x, 0, c, -1)], ("perm", new long[] { 0, 2, 1 }));
+        string n;
+        using (graph.Scope("norm1"))
+        {
+            n = graph.LayerNorm(t, unit, null, norm1.eps);
+        }
+
+        using (graph.Scope("attn"))
+        {
+            t = graph.Op("Add", [t, attn.ExportScaled(graph, n, norm1.weight!, norm1.bias!, gamma_1)]);
+        }
+
+        using (graph.Scope("norm2"))
+        {
+            n = graph.LayerNorm(t, unit, null, norm2.eps);
+        }
+
+        using (graph.Scope("mlp"))
+        {
+            t = graph.Op("Add", [t, mlp.ExportScaled(graph, n, norm2.weight, norm2.bias, gamma_2)]);
+        }
+
+        return graph.Op("Reshape", [graph.Op("Transpose", [t], ("perm", new long[] { 0, 2, 1 })), graph.Op("Shape", [x])]);
     }
 }

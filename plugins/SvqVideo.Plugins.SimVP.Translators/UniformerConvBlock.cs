@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>x = x + pos_embed(x)</c> (depthwise 3×3), <c>x = x + DropPath(conv2(attn(conv1(BN1 x))))</c> (1×1,
 /// depthwise 5×5, 1×1), <c>x = x + DropPath(CMlp(BN2 x))</c>. No layer scales.
 /// </summary>
-internal sealed class UniformerConvBlock : nn.Module<Tensor, Tensor>
+internal sealed class UniformerConvBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d pos_embed;
     private readonly BatchNorm2d norm1;
@@ -44,5 +45,45 @@ internal sealed class UniformerConvBlock : nn.Module<Tensor, Tensor>
         x = x + drop_path.forward(conv2.forward(attn.forward(conv1.forward(norm1.forward(x)))));
         x = x + drop_path.forward(mlp.forward(norm2.forward(x)));
         return scope.MoveToOuter(x);
+    }
+
+    /// <summary>ONNX form: both BatchNorms folded into the 1×1 convs that read them (<c>conv1</c>, <c>mlp.fc1</c>).</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string x;
+        using (graph.Scope("pos_embed"))
+        {
+            x = graph.Op("Add", [input, graph.Conv(pos_embed, input)]);
+        }
+
+        var (s1, t1) = OnnxFolding.BatchNormAffine(norm1);
+        var (s2, t2) = OnnxFolding.BatchNormAffine(norm2);
+        var (w1, b1) = OnnxFolding.FoldInputAffine(conv1.weight!, conv1.bias, s1, t1);
+        using (s1)
+        using (t1)
+        using (s2)
+        using (t2)
+        using (w1)
+        using (b1)
+        {
+            string a;
+            using (graph.Scope("conv1"))
+            {
+                a = graph.Conv(conv1, x, w1, b1);
+            }
+
+            using (graph.Scope("attn"))
+            {
+                a = graph.Conv(attn, a);
+            }
+
+            using (graph.Scope("conv2"))
+            {
+                x = graph.Op("Add", [x, graph.Conv(conv2, a)]);
+            }
+
+            using var scope = graph.Scope("mlp");
+            return graph.Op("Add", [x, mlp.ExportScaled(graph, x, s2, t2, null)]);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,10 +14,12 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly GroupNorm norm;
+    private readonly bool _upsampling;
 
     public BasicConv2d(int cIn, int cOut, int kernelSize, int stride, int padding, bool upsampling)
         : base(nameof(BasicConv2d))
     {
+        _upsampling = upsampling;
         if (upsampling)
         {
             var inner = nn.Conv2d(cIn, cOut * 4, kernelSize, stride: 1, padding: padding);
@@ -40,6 +43,26 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = nn.functional.silu(norm.forward(conv.forward(input)));
         return scope.MoveToOuter(y);
+    }
+
+    /// <summary>
+    /// ONNX form: <c>Conv</c> (then <c>DepthToSpace</c> in CRD mode, which is PyTorch's pixel shuffle, when
+    /// upsampling), GroupNorm, SiLU.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        string y;
+        using (graph.Scope("conv"))
+        {
+            y = _upsampling
+                ? graph.Op("DepthToSpace", [graph.Conv(conv.children().OfType<Conv2d>().First(), input)], ("blocksize", 2L), ("mode", "CRD"))
+                : graph.Conv((Conv2d)conv, input);
+        }
+
+        using (graph.Scope("norm"))
+        {
+            return graph.Silu(graph.GroupNorm(norm, y));
+        }
     }
 
     /// <summary>TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised; PyTorch starts them at 1 and 0.</summary>

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP;
@@ -20,4 +21,11 @@ internal sealed class ConvSC : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor input) => conv.forward(input);
+
+    /// <summary>ONNX form of the layer (see <see cref="BasicConv2d.ExportOnnx"/>).</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        using var scope = graph.Scope("conv");
+        return conv.ExportOnnx(graph, input);
+    }
 }

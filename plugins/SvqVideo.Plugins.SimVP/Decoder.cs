@@ -1,3 +1,5 @@
+using System.Globalization;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -50,5 +52,27 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor, Tensor>
 
         var y = readout.forward(dec[dec.Count - 1].forward(z + enc1));
         return scope.MoveToOuter(y);
+    }
+
+    /// <summary>ONNX form: the layers, the skip added before the last one, then the 1×1 readout.</summary>
+    public string ExportOnnx(IOnnxGraph graph, string hid, string enc1)
+    {
+        string z = hid;
+        using (graph.Scope("dec"))
+        {
+            for (int i = 0; i < dec.Count; i++)
+            {
+                if (i == dec.Count - 1)
+                {
+                    z = graph.Op("Add", [z, enc1]);
+                }
+
+                using var layer = graph.Scope(i.ToString(CultureInfo.InvariantCulture));
+                z = dec[i].ExportOnnx(graph, z);
+            }
+        }
+
+        using var scope = graph.Scope("readout");
+        return graph.Conv(readout, z);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,5 +40,25 @@ internal sealed class Encoder : nn.Module<Tensor, (Tensor Latent, Tensor Enc1)>
         }
 
         return (scope.MoveToOuter(latent), scope.MoveToOuter(enc1));
+    }
+
+    /// <summary>ONNX form: the layers in order; returns the latent's and the skip's value names.</summary>
+    public (string Latent, string Enc1) ExportOnnx(IOnnxGraph graph, string input)
+    {
+        using var scope = graph.Scope("enc");
+        string enc1 = Layer(graph, 0, input);
+        string latent = enc1;
+        for (int i = 1; i < enc.Count; i++)
+        {
+            latent = Layer(graph, i, latent);
+        }
+
+        return (latent, enc1);
+    }
+
+    private string Layer(IOnnxGraph graph, int i, string input)
+    {
+        using var scope = graph.Scope(i.ToString(CultureInfo.InvariantCulture));
+        return enc[i].ExportOnnx(graph, input);
     }
 }

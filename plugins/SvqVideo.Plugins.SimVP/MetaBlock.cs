@@ -1,4 +1,5 @@
 using SvqVideo.Plugins.SimVP.Translators;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,10 +13,12 @@ internal sealed class MetaBlock : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> block;
     private readonly Conv2d? reduction;
+    private readonly string _modelType;
 
     public MetaBlock(string modelType, int inChannels, int outChannels, double mlpRatio, double drop, double dropPath, (int Height, int Width) inputResolution, int layerIndex)
         : base(nameof(MetaBlock))
     {
+        _modelType = modelType;
         block = TranslatorBlocks.Create(modelType, inChannels, outChannels, mlpRatio, drop, dropPath, inputResolution, layerIndex);
         if (inChannels != outChannels)
         {
@@ -34,5 +37,26 @@ internal sealed class MetaBlock : nn.Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(reduction.forward(block.forward(input)));
+    }
+
+    /// <summary>ONNX form: the block's own subgraph (its <see cref="IOnnxExportable"/>), then the reduction.</summary>
+    /// <exception cref="OnnxExportNotSupportedException">The block has no ONNX form.</exception>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        var exportable = block as IOnnxExportable
+            ?? throw new OnnxExportNotSupportedException($"translator '{_modelType}' has no ONNX form (its block {block.GetName()} does not implement IOnnxExportable)");
+        string y;
+        using (graph.Scope("block"))
+        {
+            y = exportable.ExportOnnx(graph, input);
+        }
+
+        if (reduction is null)
+        {
+            return y;
+        }
+
+        using var scope = graph.Scope("reduction");
+        return graph.Conv(reduction, y);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using SvqVideo.Plugins.SimVP.Translators;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -60,5 +62,35 @@ internal sealed class MidIncepNet : nn.Module<Tensor, Tensor>
         }
 
         return scope.MoveToOuter(z);
+    }
+
+    /// <summary>ONNX form: the same U-shape, skips joined with <c>Concat</c> on the channel axis.</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        int n = enc.Count;
+        var skips = new List<string>(n - 1);
+        string z = input;
+        for (int j = 0; j < n; j++)
+        {
+            z = Block(graph, "enc", j, enc[j], z);
+            if (j < n - 1)
+            {
+                skips.Add(z);
+            }
+        }
+
+        z = Block(graph, "dec", 0, dec[0], z);
+        for (int j = 1; j < n; j++)
+        {
+            z = Block(graph, "dec", j, dec[j], graph.Op("Concat", [z, skips[^j]], ("axis", 1L)));
+        }
+
+        return z;
+    }
+
+    private static string Block(IOnnxGraph graph, string list, int j, GInceptionST block, string input)
+    {
+        using var scope = graph.Scope($"{list}.{j.ToString(CultureInfo.InvariantCulture)}");
+        return block.ExportOnnx(graph, input);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -57,5 +59,19 @@ internal sealed class MidMetaNet : nn.Module<Tensor, Tensor>
         }
 
         return scope.MoveToOuter(z);
+    }
+
+    /// <summary>ONNX form: the blocks in order (drop path is the identity at inference).</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        using var scope = graph.Scope("enc");
+        string z = input;
+        for (int j = 0; j < enc.Count; j++)
+        {
+            using var block = graph.Scope(j.ToString(CultureInfo.InvariantCulture));
+            z = enc[j].ExportOnnx(graph, z);
+        }
+
+        return z;
     }
 }

@@ -1,4 +1,5 @@
 using SvqVideo.Torch;
+using SvqVideo.Torch.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// <c>vq.vq.*</c> are the reference's. With <c>residual</c> the decoder's output is added to the last context
 /// frame (see <see cref="SimVPSettings.Residual"/>). Built in training mode on the CPU. Not thread-safe.
 /// </summary>
-internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder
+internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IOnnxExportable
 {
     private readonly Encoder enc;
     private readonly nn.Module<Tensor, Tensor> hid;
@@ -120,6 +121,63 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder
         }
 
         return scope.MoveToOuter(cat(parts, 1));
+    }
+
+    /// <summary>
+    /// The eval-mode forward pass as ONNX nodes, from frames (B, T_in, C, H, W) to (B, T_in, C, H, W) with a dynamic
+    /// B: the same reshapes as <see cref="Forward"/>, each part's own subgraph (encoder, quantizer, translator,
+    /// decoder), and with <c>residual</c> the last context frame added, so the graph forecasts what the model does.
+    /// </summary>
+    /// <exception cref="OnnxExportNotSupportedException">The translator or the quantizer has no ONNX form.</exception>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var s = _settings;
+        var (h, w) = s.Latent;
+        string images = graph.Reshape(input, -1, s.Channels, s.Height, s.Width);
+        string latent, enc1;
+        using (graph.Scope("enc"))
+        {
+            (latent, enc1) = enc.ExportOnnx(graph, images);
+        }
+
+        if (vq is not null && s.Placement == QuantizerPlacement.Pre)
+        {
+            latent = vq.ExportOnnx(graph, latent);
+        }
+
+        string z;
+        using (graph.Scope("hid"))
+        {
+            string stacked = graph.Reshape(latent, -1, s.TranslatorChannels, h, w);
+            z = hid switch
+            {
+                MidMetaNet meta => meta.ExportOnnx(graph, stacked),
+                MidIncepNet incep => incep.ExportOnnx(graph, stacked),
+                _ => throw new OnnxExportNotSupportedException($"simvp translator {hid.GetName()} has no ONNX form"),
+            };
+            z = graph.Reshape(z, -1, s.HidS, h, w);
+        }
+
+        if (vq is not null && s.Placement == QuantizerPlacement.Post)
+        {
+            z = vq.ExportOnnx(graph, z);
+        }
+
+        string decoded;
+        using (graph.Scope("dec"))
+        {
+            decoded = dec.ExportOnnx(graph, z, enc1);
+        }
+
+        string y = graph.Reshape(decoded, -1, s.FramesIn, s.Channels, s.Height, s.Width);
+        if (s.Residual)
+        {
+            // As in Forward: every forecast frame is the last context frame plus the network's output.
+            y = graph.Op("Add", [y, graph.Slice(input, 1, s.FramesIn - 1, s.FramesIn)]);
+        }
+
+        return y;
     }
 
     /// <summary>The encoder's latent (B·T, hid_S, h, w) and full-resolution skip for frames (B, T, C, H, W); the latent is what a <c>pre</c> quantizer receives.</summary>

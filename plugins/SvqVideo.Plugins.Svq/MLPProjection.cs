@@ -40,6 +40,18 @@ internal sealed class MLPProjection : nn.Module<Tensor, Tensor>
     /// <summary>True when the weights are an affine function of <see cref="Features"/> (no ReLU after the last layer).</summary>
     public bool IsAffineAfterFeatures => !(_nonlinear && _outputRelu);
 
+    /// <summary>True for the two-layer MLP, false for one Linear C→N.</summary>
+    public bool IsNonlinear => _nonlinear;
+
+    /// <summary>ReLU after the first layer (nonlinear only).</summary>
+    public bool HasHiddenRelu => _hiddenRelu;
+
+    /// <summary>ReLU after the last layer (nonlinear only; the weights are then not affine in the features).</summary>
+    public bool HasOutputRelu => _nonlinear && _outputRelu;
+
+    /// <summary>The first linear layer (C→h, or C→N when linear).</summary>
+    public Linear First => linear_proj;
+
     /// <summary>The last linear layer (the one producing the N weights).</summary>
     public Linear Last => linear_proj2 ?? linear_proj;
 

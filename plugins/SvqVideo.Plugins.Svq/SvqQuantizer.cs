@@ -1,4 +1,5 @@
 using SvqVideo.Torch;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ namespace SvqVideo.Plugins.Svq;
 /// explicit path. With <c>out_relu</c> the weights are not affine and the explicit path is used.
 /// </para>
 /// </summary>
-internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICodebookUsage
+internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICodebookUsage, IOnnxExportable
 {
     // Field names are the reference state-dict keys.
     private readonly Parameter codebook;
@@ -80,6 +81,53 @@ internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICo
         var weights = proj_regression_weight.forward(tokens);
         var output = weights.matmul(codebook);
         return (output.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// ONNX form on latents (N, C, H, W), with every token-wise Linear written as a 1×1 <c>Conv</c>. Where the
+    /// weights are affine in the hidden features (every setting but <c>out_relu</c>) the codebook product is folded
+    /// once, in float64: out = f(x)·(W₂ᵀM) + b₂ᵀM becomes one conv with weight MᵀW₂ (C × h) and bias Mᵀb₂, so the
+    /// graph never forms the N regression weights. With <c>out_relu</c> the explicit form is written: weights
+    /// (N channels), ReLU, then a bias-free conv with Mᵀ.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var mlp = proj_regression_weight;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var m = codebook.detach().cpu().to(ScalarType.Float64);
+        string x = input;
+        if (mlp.IsNonlinear)
+        {
+            using (graph.Scope("proj_regression_weight.linear_proj"))
+            {
+                x = graph.PointwiseLinear(mlp.First, x);
+            }
+
+            if (mlp.HasHiddenRelu)
+            {
+                x = graph.Op("Relu", [x]);
+            }
+        }
+
+        var last = mlp.Last;
+        if (mlp.HasOutputRelu)
+        {
+            using (graph.Scope("proj_regression_weight.linear_proj2"))
+            {
+                x = graph.Op("Relu", [graph.PointwiseLinear(last, x)]);
+            }
+
+            using var explicitScope = graph.Scope("codebook");
+            return graph.PointwiseLinear(last, x, m.t().contiguous(), null);
+        }
+
+        var w = last.weight!.detach().cpu().to(ScalarType.Float64);
+        var product = m.t().matmul(w);
+        var bias = last.bias is { } b ? m.t().matmul(b.detach().cpu().to(ScalarType.Float64)) : null;
+        using var folded = graph.Scope("codebook_product");
+        return graph.PointwiseLinear(last, x, product, bias);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.Vq;
@@ -43,6 +44,36 @@ internal sealed class EuclideanCodebook : nn.Module
         }
 
         RegisterComponents();
+    }
+
+    /// <summary>
+    /// Writes the codebook's constants into an ONNX graph for <see cref="ExportNearest"/>: the score conv's weight
+    /// −2E (K, D, 1, 1) and bias |e|² (K), and E (K, D) for the lookup. Shared codebooks write them once.
+    /// </summary>
+    public (string ScoreWeight, string ScoreBias, string Codes) ExportConstants(IOnnxGraph graph)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var codes = Embed.detach().cpu().to(ScalarType.Float32);
+        using var named = graph.Scope("_codebook");
+        return (
+            graph.Initializer("embed_score_weight", (codes * -2).reshape(codes.shape[0], codes.shape[1], 1, 1)),
+            graph.Initializer("embed_square_norm", codes.square().sum(-1)),
+            graph.Initializer("embed", codes));
+    }
+
+    /// <summary>
+    /// ONNX form of the eval lookup on latents (N, D, H, W): scores |e|² − 2x·e as a 1×1 <c>Conv</c> (the ranking
+    /// <see cref="Nearest"/> uses), <c>ArgMin</c> over codes (first index on ties, as torch), <c>Gather</c> of the
+    /// codes, back to (N, D, H, W).
+    /// </summary>
+    public static string ExportNearest(IOnnxGraph graph, (string ScoreWeight, string ScoreBias, string Codes) constants, string latents)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        string scores = graph.Op("Conv", [latents, constants.ScoreWeight, constants.ScoreBias], ("kernel_shape", new long[] { 1, 1 }));
+        string indices = graph.Op("ArgMin", [scores], ("axis", 1L), ("keepdims", 0L));
+        string codes = graph.Op("Gather", [constants.Codes, indices], ("axis", 0L));
+        return graph.Op("Transpose", [codes], ("perm", new long[] { 0, 3, 1, 2 }));
     }
 
     /// <summary>Rows used to replace expired codes; replaceable for tests.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using SvqVideo.Torch;
+using SvqVideo.Torch.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +13,7 @@ namespace SvqVideo.Plugins.Vq;
 /// key), so in a training forward it is EMA-updated once per layer, in layer order, and layer i+1
 /// quantizes against the codebook layers 0..i already moved — exactly as 1.12.5 does.
 /// </summary>
-internal sealed class ResidualVectorQuantizer : QuantizerModule
+internal sealed class ResidualVectorQuantizer : QuantizerModule, IOnnxExportable
 {
     public const int DefaultCodebookSize = 1024;
     public const int DefaultQuantizers = 8;
@@ -84,6 +86,38 @@ internal sealed class ResidualVectorQuantizer : QuantizerModule
 
         metrics["expired_codes"] = r.Expired.sum().to(ScalarType.Float32).MoveToOuterDisposeScope();
         return new QuantizerOutput(quantized.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), indices.MoveToOuterDisposeScope(), usage.MoveToOuterDisposeScope(), metrics);
+    }
+
+    /// <summary>
+    /// ONNX form of the eval forward: layer i takes the nearest code of the residual rᵢ, rᵢ₊₁ = rᵢ − qᵢ, and the
+    /// output is q₀ + q₁ + … summed in layer order, as <see cref="QuantizeTokens"/> does. A shared codebook's
+    /// constants are written once.
+    /// </summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var written = new Dictionary<EuclideanCodebook, (string, string, string)>(ReferenceEqualityComparer.Instance);
+        string residual = input;
+        string? sum = null;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            using var scope = graph.Scope("layers." + i.ToString(CultureInfo.InvariantCulture));
+            var codebook = layers[i].Codebook;
+            if (!written.TryGetValue(codebook, out var constants))
+            {
+                constants = codebook.ExportConstants(graph);
+                written[codebook] = constants;
+            }
+
+            string q = EuclideanCodebook.ExportNearest(graph, constants, residual);
+            sum = sum is null ? q : graph.Op("Add", [sum, q]);
+            if (i < layers.Count - 1)
+            {
+                residual = graph.Op("Sub", [residual, q]);
+            }
+        }
+
+        return sum!;
     }
 
     /// <summary>The reference forward on channel-last tokens (…, D): quantized (…, D), indices (…, Q), loss (1, Q).</summary>

@@ -1,4 +1,5 @@
 using SvqVideo.Torch;
+using SvqVideo.Torch.Onnx;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.Vq;
@@ -8,7 +9,7 @@ namespace SvqVideo.Plugins.Vq;
 /// straight-through gradient in training, commitment loss (training only), EMA update with Laplace
 /// smoothing and optional dead-code expiry inside the training forward (unless frozen).
 /// </summary>
-internal sealed class VectorQuantizer : QuantizerModule
+internal sealed class VectorQuantizer : QuantizerModule, IOnnxExportable
 {
     // Field name is the reference state-dict key.
     private readonly EuclideanCodebook _codebook;
@@ -47,6 +48,13 @@ internal sealed class VectorQuantizer : QuantizerModule
             ["expired_codes"] = r.Expired.sum().to(ScalarType.Float32).MoveToOuterDisposeScope(),
         };
         return new QuantizerOutput(quantized.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), indices.MoveToOuterDisposeScope(), usage.MoveToOuterDisposeScope(), metrics);
+    }
+
+    /// <summary>ONNX form of the eval forward: the nearest code of every latent position (see <see cref="EuclideanCodebook.ExportNearest"/>).</summary>
+    public string ExportOnnx(IOnnxGraph graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return EuclideanCodebook.ExportNearest(graph, _codebook.ExportConstants(graph), input);
     }
 
     /// <summary>

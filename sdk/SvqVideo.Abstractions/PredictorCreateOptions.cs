@@ -14,4 +14,10 @@ public sealed class PredictorCreateOptions
     /// model plugin can rebuild the quantizer a checkpoint names). Null when the host offers none.
     /// </summary>
     public IServiceProvider? Services { get; set; }
+
+    /// <summary>
+    /// Optional extra settings a specific predictor understands, by name (for example the <c>onnx</c>
+    /// predictor's <c>threads</c>); predictors ignore names they do not know. Null when there are none.
+    /// </summary>
+    public IDictionary<string, object?>? AdditionalProperties { get; set; }
 }

@@ -16,7 +16,7 @@ namespace SvqVideo.Hosting;
 /// </summary>
 public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, IDisposable
 {
-    private static readonly Type[] SharedTypes = [typeof(IFramePredictor), typeof(IQuantizer), typeof(Tensor)];
+    private static readonly Type[] SharedTypes = FindSharedTypes();
 
     private readonly PluginCatalogOptions _options;
     private readonly PluginRegistry _registry = new();
@@ -198,6 +198,26 @@ public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, ID
             throw;
         }
     }
+
+    /// <summary>
+    /// The types whose assemblies host and plugins share: the host-facing SDK always; the tensor-level SDK and
+    /// TorchSharp when the host ships TorchSharp. A host without it (forecasting with the onnx plugin only) never
+    /// loads TorchSharp or libtorch; plugins that need them then fail to load with a one-line problem.
+    /// </summary>
+    private static Type[] FindSharedTypes()
+    {
+        try
+        {
+            return TorchSharedTypes();
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException)
+        {
+            return [typeof(IFramePredictor)];
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Type[] TorchSharedTypes() => [typeof(IFramePredictor), typeof(IQuantizer), typeof(Tensor)];
 
     /// <summary>The watcher saw the plugin's files change: reload it into a new context (McMaster then raises its Reloaded).</summary>
     private void Reload(LoadedPlugin plugin)

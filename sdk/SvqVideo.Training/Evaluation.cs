@@ -99,7 +99,7 @@ public static class Evaluation
     internal static ClipBatchLoader InOrder(IClipDataset dataset, int batchSize) =>
         new(dataset, new ClipBatchLoaderOptions { BatchSize = batchSize, Shuffle = false, DropLast = false });
 
-    private static void Walk(IClipDataset dataset, EvaluationOptions options, Device device, Func<Tensor, int, Tensor> predict, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken)
+    internal static void Walk(IClipDataset dataset, EvaluationOptions options, Device device, Func<Tensor, int, Tensor> predict, Action<EvaluationBatch> onBatch, CancellationToken cancellationToken)
     {
         if (options.BatchSize < 1)
         {

@@ -83,7 +83,7 @@ public sealed class BenchTests : IDisposable
     {
         var (code, _, stderr) = Run(["--only", "nonsense"]);
         Assert.Equal(2, code);
-        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, fit)", stderr.Trim());
+        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, onnx, fit)", stderr.Trim());
     }
 
     private static ProcessRunner.Result Run(string[] args) =>

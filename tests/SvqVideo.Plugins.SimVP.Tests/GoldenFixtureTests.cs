@@ -6,11 +6,19 @@ using static TorchSharp.torch;
 namespace SvqVideo.Plugins.SimVP.Tests;
 
 /// <summary>
-/// Every SimVP golden fixture (encoder, decoder, whole model with any translator, SimVP+SVQ) is rebuilt
-/// from its config, loaded strictly and compared at its own tolerance, on every device.
+/// Every SimVP golden fixture (encoder, decoder, whole model with any translator, SimVP+SVQ), the shared ones and
+/// those in tests/fixtures/generated, is rebuilt from its config, loaded strictly and compared at its own tolerance,
+/// on every device. Inputs are read by name in the model's dtype and rearranged from the fixture's declared layout;
+/// every listed output must be produced and is compared in the declared layout.
 /// </summary>
 public sealed class GoldenFixtureTests(ITestOutputHelper output)
 {
+    /// <summary>The axis order of clips, the model's input and output.</summary>
+    private const string Clips = "B,T,C,H,W";
+
+    /// <summary>The axis order of frames (B·T of them), the encoder's and decoder's tensors and SimVP+SVQ's latents.</summary>
+    private const string Frames = "N,C,H,W";
+
     public static TheoryData<string, string> Rows(string kind) => Fixtures.OnDevices(k => k == kind);
 
     [Theory]
@@ -36,8 +44,8 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var (latent, enc1) = encoder.forward(fx["input"].to(device));
-        Compare(fx, new Dictionary<string, Tensor> { ["output"] = latent, ["enc1"] = enc1 }, deviceName);
+        var (latent, enc1) = encoder.forward(Input(fx, "input", Frames, device));
+        Compare(fx, new Dictionary<string, Tensor> { ["output"] = latent, ["enc1"] = enc1 }, Frames, deviceName);
     }
 
     [SkippableTheory]
@@ -53,8 +61,8 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var y = decoder.forward(fx["input"].to(device), fx["enc1"].to(device));
-        Compare(fx, new Dictionary<string, Tensor> { ["output"] = y }, deviceName);
+        var y = decoder.forward(Input(fx, "input", Frames, device), Input(fx, "enc1", Frames, device));
+        Compare(fx, new Dictionary<string, Tensor> { ["output"] = y }, Frames, deviceName);
     }
 
     [SkippableTheory]
@@ -69,9 +77,9 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var result = model.Forward(fx["input"].to(device));
+        var result = model.Forward(Input(fx, Assert.Single(fx.Inputs), Clips, device));
         Assert.Equal(0.0, result.AuxLoss.item<float>());
-        Compare(fx, new Dictionary<string, Tensor> { ["output"] = result.Prediction }, deviceName);
+        Compare(fx, new Dictionary<string, Tensor> { ["output"] = result.Prediction }, Clips, deviceName);
     }
 
     [SkippableTheory]
@@ -86,7 +94,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var input = fx["input"].to(device);
+        var input = Input(fx, Assert.Single(fx.Inputs), Clips, device);
         var result = model.Forward(input);
         Assert.NotNull(result.Quantizer);
         var simvp = Assert.IsType<SimVPModel>(model);
@@ -96,8 +104,14 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
             actual["continuous"] = simvp.Encode(input).Latent;
         }
 
-        Compare(fx, actual, deviceName);
+        Compare(fx, actual, name => name == "output" ? Clips : Frames, deviceName);
     }
 
-    private void Compare(GoldenFixture fx, Dictionary<string, Tensor> actual, string deviceName) => fx.AssertOutputs(actual, $"on {deviceName}", output);
+    private static Tensor Input(GoldenFixture fx, string name, string axes, Device device) =>
+        FixtureLayout.ToNative(fx, name, axes).to(get_default_dtype(), device);
+
+    private void Compare(GoldenFixture fx, Dictionary<string, Tensor> actual, string axes, string deviceName) => Compare(fx, actual, _ => axes, deviceName);
+
+    private void Compare(GoldenFixture fx, Dictionary<string, Tensor> actual, Func<string, string> axesOf, string deviceName) =>
+        fx.AssertOutputs(actual, $"on {deviceName}", output, axesOf);
 }

@@ -46,14 +46,14 @@ public sealed class PyTorchImportTests : IDisposable
             {
                 foreach (var device in TestDevices.Names)
                 {
-                    rows.Add(Path.GetFileName(file), layout, device);
+                    rows.Add(Fixtures.RelativePath(file), layout, device);
                 }
             }
         }
 
         foreach (var file in Fixtures.Find(k => k is "simvp"))
         {
-            rows.Add(Path.GetFileName(file), Layout.Flat, "cpu");
+            rows.Add(Fixtures.RelativePath(file), Layout.Flat, "cpu");
         }
 
         return rows;

@@ -3,84 +3,127 @@ using static TorchSharp.torch;
 namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 
 /// <summary>
-/// Fixture-free checks: each block is built at widths and MLP ratios the golden fixtures do not cover, given
-/// random weights (every parameter redrawn, layer scales far from their tiny initial values so every branch
-/// counts), and compared with the block's formula written out here from plain functional ops.
+/// Fixture-free checks of every block MetaBlock builds: each model_type at several widths and MLP ratios (including
+/// the 24/40 channels with mlp_ratio 3 that no shared fixture covers), with every parameter and norm statistic
+/// redrawn at random, compared with the block's formula computed independently in float64
+/// (<see cref="TranslatorReference"/>).
 /// </summary>
 public sealed class FunctionalReferenceTests
 {
-    public static TheoryData<int, double> WidthsAndRatios() => new()
+    private const int Height = 7;
+    private const int Width = 5;
+
+    /// <summary>(dim, mlp_ratio) pairs every block accepts (multiples of 8, as HorNet, Moga and UniFormer's MHSA need).</summary>
+    private static readonly (int Dim, double Ratio)[] Widths = [(8, 4.0), (16, 2.0), (24, 3.0), (40, 3.0), (56, 2.5)];
+
+    /// <summary>Widths only the blocks without a divisibility rule accept.</summary>
+    private static readonly (int Dim, double Ratio)[] OddWidths = [(12, 1.5), (20, 8.0)];
+
+    private static readonly string[] AnyWidth = ["gsta", "van", "tau", "convmixer", "poolformer", "convnext", "mlp"];
+
+    public static TheoryData<string, int, double, int, int> Blocks()
     {
-        { 8, 4.0 },
-        { 16, 2.0 },
-        { 24, 3.0 },
-        { 32, 4.0 },
-        { 40, 3.0 },
-        { 56, 2.5 },
+        var rows = new TheoryData<string, int, double, int, int>();
+        foreach (var type in TranslatorBlocks.Names)
+        {
+            var widths = AnyWidth.Contains(type) ? Widths.Concat(OddWidths) : Widths;
+            foreach (var (dim, ratio) in widths)
+            {
+                // Layer 1 at equal widths; UniFormer also as layer 0 with a reduction after it, which makes it 'Conv'.
+                rows.Add(type, dim, ratio, 1, dim);
+                if (type == "uniformer")
+                {
+                    rows.Add(type, dim, ratio, 0, dim + 8);
+                }
+            }
+        }
+
+        rows.Add("tau", 80, 2.0, 1, 80); // C // 16 = 5 > 4: the SE width is 80 // 5 = 16
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void MetaBlockTypeComputesItsReferenceFormula(string modelType, int dim, double mlpRatio, int layerIndex, int outChannels)
+    {
+        using var block = TranslatorBlocks.Create(modelType, dim, outChannels, mlpRatio, drop: 0.0, dropPath: 0.0, (Height, Width), layerIndex);
+        block.eval();
+        using var scope = NewDisposeScope();
+        long seed = (1000 * Array.IndexOf([.. TranslatorBlocks.Names], modelType)) + (10 * dim) + layerIndex;
+        var w = Functional.Randomise(block, seed);
+        var x = Functional.Input(seed + 1, 2, dim, Height, Width);
+        var expected = TranslatorReference.Block(modelType, x.to(float64), w, outChannels, layerIndex);
+
+        if (HiddenKey(modelType) is { } key)
+        {
+            Assert.Equal((long)Math.Floor(dim * mlpRatio), w[key].shape[0]);
+        }
+
+        using var mode = inference_mode();
+        Functional.AssertClose(expected, block.forward(x), $"{modelType} dim {dim} mlp_ratio {mlpRatio} layer {layerIndex}");
+    }
+
+    [Theory]
+    [InlineData(16, 2.0, 21)]
+    [InlineData(24, 3.0, 13)]
+    [InlineData(40, 3.0, 9)]
+    [InlineData(32, 8.0, 15)]
+    public void GaSubBlockComputesItsReferenceFormulaAtOtherKernelSizes(int dim, double mlpRatio, int kernelSize)
+    {
+        using var block = new GASubBlock(dim, kernelSize, mlpRatio, drop: 0.0, dropPath: 0.0, initValue: 1e-2);
+        block.eval();
+        using var scope = NewDisposeScope();
+        var w = Functional.Randomise(block, 500 + kernelSize);
+        var x = Functional.Input(600 + kernelSize, 2, dim, 9, 6);
+        var expected = GatedAttentionReference.GaSubBlock(x.to(float64), w, kernelSize);
+
+        using var mode = inference_mode();
+        Functional.AssertClose(expected, block.forward(x), $"GASubBlock dim {dim} mlp_ratio {mlpRatio} kernel {kernelSize}");
+    }
+
+    [Theory]
+    [InlineData(16, 9)]
+    [InlineData(24, 11)]
+    public void ConvMixerComputesItsReferenceFormulaAtTheClassDefaultKernel(int dim, int kernelSize)
+    {
+        using var block = new ConvMixerSubBlock(dim, kernelSize);
+        block.eval();
+        using var scope = NewDisposeScope();
+        var w = Functional.Randomise(block, 700 + kernelSize);
+        var x = Functional.Input(800 + kernelSize, 1, dim, 6, 9);
+
+        using var mode = inference_mode();
+        Functional.AssertClose(ConvBlockReference.ConvMixer(x.to(float64), w, kernelSize), block.forward(x), $"ConvMixer dim {dim} kernel {kernelSize}");
+    }
+
+    [Theory]
+    [InlineData(32, 16, 32, 8)]
+    [InlineData(20, 12, 24, 8)] // 12 is not divisible by 8: groups fall back to 1
+    [InlineData(40, 24, 40, 8)]
+    [InlineData(24, 20, 16, 4)]
+    [InlineData(12, 6, 8, 2)]
+    public void GInceptionStComputesItsReferenceFormula(int cIn, int cHid, int cOut, int groups)
+    {
+        foreach (int[] kernels in new[] { InceptionReference.Kernels, [3, 5] })
+        {
+            using var block = new GInceptionST(cIn, cHid, cOut, kernels, groups);
+            block.eval();
+            using var scope = NewDisposeScope();
+            var w = Functional.Randomise(block, 900 + cIn + kernels.Length);
+            var x = Functional.Input(950 + cIn, 2, cIn, 8, 6);
+            var expected = InceptionReference.GInceptionSt(x.to(float64), w, kernels, groups);
+
+            using var mode = inference_mode();
+            Functional.AssertClose(expected, block.forward(x), $"gInception_ST {cIn}/{cHid}/{cOut} groups {groups} kernels [{string.Join(",", kernels)}]");
+        }
+    }
+
+    /// <summary>The first layer of the block's MLP, whose width is Python's int(dim · mlp_ratio); none for ConvMixer.</summary>
+    private static string? HiddenKey(string modelType) => modelType switch
+    {
+        "convmixer" => null,
+        "hornet" => "pwconv1.weight",
+        "mlp" => "mlp_channels.fc1.weight",
+        _ => "mlp.fc1.weight",
     };
-
-    [Theory]
-    [MemberData(nameof(WidthsAndRatios))]
-    public void ConvNeXtBlockComputesItsFormula(int dim, double mlpRatio)
-    {
-        using var block = new ConvNeXtSubBlock(dim, mlpRatio, dropPath: 0.0);
-        var p = Functional.Randomise(block, seed: dim);
-        block.eval();
-        using var scope = NewDisposeScope();
-        using var mode = inference_mode();
-        var x = randn(2, dim, 9, 7, generator: Functional.Generator(dim + 1));
-        var xd = x.to(float64);
-
-        var u = nn.functional.conv2d(xd, p["conv_dw.weight"], p["conv_dw.bias"], padding: [3, 3], groups: dim);
-        u = Functional.ChannelLayerNorm(u, p["norm.weight"], p["norm.bias"], 1e-6);
-        u = nn.functional.conv2d(Functional.Gelu(nn.functional.conv2d(u, p["mlp.fc1.weight"], p["mlp.fc1.bias"])), p["mlp.fc2.weight"], p["mlp.fc2.bias"]);
-        var expected = xd + p["gamma"].view(1, -1, 1, 1) * u;
-
-        Assert.Equal([(long)(dim * mlpRatio), dim, 1, 1], p["mlp.fc1.weight"].shape);
-        Functional.AssertClose(expected, block.forward(x), $"convnext dim {dim} mlp_ratio {mlpRatio}");
-    }
-
-    [Theory]
-    [MemberData(nameof(WidthsAndRatios))]
-    public void HorNetBlockComputesItsFormula(int dim, double mlpRatio)
-    {
-        using var block = new HorNetSubBlock(dim, mlpRatio, dropPath: 0.0);
-        var p = Functional.Randomise(block, seed: 100 + dim);
-        block.eval();
-        using var scope = NewDisposeScope();
-        using var mode = inference_mode();
-        var x = randn(2, dim, 9, 7, generator: Functional.Generator(dim + 2));
-        var xd = x.to(float64);
-
-        // gnconv of order 4: widths C/8, C/4, C/2, C.
-        long[] d = [dim / 8, dim / 4, dim / 2, dim];
-        var u = Functional.ChannelLayerNorm(xd, p["norm1.weight"], p["norm1.bias"], 1e-6);
-        var f = nn.functional.conv2d(u, p["gnconv.proj_in.weight"], p["gnconv.proj_in.bias"]);
-        var pwa = f[.., ..(int)d[0]];
-        long rest = (2 * dim) - d[0];
-        var q = nn.functional.conv2d(f[.., (int)d[0]..], p["gnconv.dwconv.weight"], p["gnconv.dwconv.bias"], padding: [3, 3], groups: rest);
-        long offset = 0;
-        var qs = new List<Tensor>();
-        foreach (long w in d)
-        {
-            qs.Add(q[.., (int)offset..(int)(offset + w)]);
-            offset += w;
-        }
-
-        var y = pwa * qs[0];
-        for (int i = 0; i < 3; i++)
-        {
-            y = nn.functional.conv2d(y, p[$"gnconv.pws.{i}.weight"], p[$"gnconv.pws.{i}.bias"]) * qs[i + 1];
-        }
-
-        y = nn.functional.conv2d(y, p["gnconv.proj_out.weight"], p["gnconv.proj_out.bias"]);
-        var h = xd + p["gamma1"].view(-1, 1, 1) * y;
-        var t = h.permute(0, 2, 3, 1);
-        var n = Functional.LastAxisLayerNorm(t, p["norm2.weight"], p["norm2.bias"], 1e-6);
-        n = Functional.Gelu(n.matmul(p["pwconv1.weight"].t()) + p["pwconv1.bias"]).matmul(p["pwconv2.weight"].t()) + p["pwconv2.bias"];
-        var expected = h + (p["gamma2"] * n).permute(0, 3, 1, 2);
-
-        Assert.Equal([(long)(dim * mlpRatio), dim], p["pwconv1.weight"].shape);
-        Functional.AssertClose(expected, block.forward(x), $"hornet dim {dim} mlp_ratio {mlpRatio}");
-    }
 }

@@ -6,8 +6,10 @@ using static TorchSharp.torch;
 namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 
 /// <summary>
-/// Every block-level golden fixture (gSTA's GASubBlock, gInception_ST and each MetaFormer sub-block)
-/// is rebuilt from its config, loaded strictly and compared at its own tolerance, on every device.
+/// Every block-level golden fixture (gSTA's GASubBlock, gInception_ST and each MetaFormer sub-block), the shared ones
+/// and those in tests/fixtures/generated, is rebuilt from its config, loaded strictly and compared at its own
+/// tolerance, on every device. The fixture's metadata is honoured: its one input by name, converted to the block's
+/// dtype and rearranged from the declared layout; every listed output by name, in the declared layout.
 /// </summary>
 public sealed class GoldenFixtureTests(ITestOutputHelper output)
 {
@@ -32,8 +34,9 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        Assert.Single(fx.Inputs);
-        var actual = block.forward(fx[fx.Inputs[0]].to(device));
-        fx.AssertOutputs(fx.Outputs.ToDictionary(name => name, _ => actual), $"on {deviceName}", output);
+        string input = Assert.Single(fx.Inputs);
+        var dtype = block.parameters().First().dtype;
+        var y = block.forward(FixtureLayout.ToNative(fx, input, FixtureBlocks.Axes).to(dtype, device));
+        fx.AssertOutputs(new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["output"] = y }, $"on {deviceName}", output, _ => FixtureBlocks.Axes);
     }
 }

@@ -6,8 +6,8 @@ namespace SvqVideo.Testing;
 
 /// <summary>
 /// Finds the golden fixtures: the folder named by <c>SVQ_FIXTURES_DIR</c> when set, else the
-/// repository's copy in <c>tests/fixtures</c>. Discovery is by each file's <c>kind</c> metadata, so
-/// new files of a known kind need no code change.
+/// repository's copy in <c>tests/fixtures</c>, with its subfolders (<c>tests/fixtures/generated</c>).
+/// Discovery is by each file's <c>kind</c> metadata, so new files of a known kind need no code change.
 /// </summary>
 public static class Fixtures
 {
@@ -44,7 +44,7 @@ public static class Fixtures
         }
     }
 
-    /// <summary>Paths of every fixture whose kind satisfies <paramref name="kindFilter"/>, sorted by name.</summary>
+    /// <summary>Paths of every fixture in <see cref="Directory"/> or below whose kind satisfies <paramref name="kindFilter"/>, sorted by path.</summary>
     public static IReadOnlyList<string> Find(Func<string, bool> kindFilter)
     {
         var dir = Directory;
@@ -53,19 +53,25 @@ public static class Fixtures
             throw new DirectoryNotFoundException($"fixture folder does not exist: {dir} (set {EnvironmentVariable})");
         }
 
-        return System.IO.Directory.EnumerateFiles(dir, "*.safetensors")
+        return System.IO.Directory.EnumerateFiles(dir, "*.safetensors", SearchOption.AllDirectories)
             .Where(p => KindOf(p) is { } k && kindFilter(k))
-            .OrderBy(p => p, StringComparer.Ordinal)
+            .OrderBy(p => RelativePath(p), StringComparer.Ordinal)
             .ToList();
     }
 
-    /// <summary>xunit MemberData rows (file name only, for readable test names) for kinds matching the filter.</summary>
+    /// <summary>
+    /// The name a test row uses for a fixture: its path relative to <see cref="Directory"/> with '/' separators
+    /// (<c>simvp_encoder.safetensors</c>, <c>generated/….safetensors</c>); <see cref="Load"/> accepts it.
+    /// </summary>
+    public static string RelativePath(string path) => Path.GetRelativePath(Directory, path).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>xunit MemberData rows (<see cref="RelativePath"/>, for readable test names) for kinds matching the filter.</summary>
     public static TheoryData<string> Names(Func<string, bool> kindFilter)
     {
         var data = new TheoryData<string>();
         foreach (var p in Find(kindFilter))
         {
-            data.Add(Path.GetFileName(p));
+            data.Add(RelativePath(p));
         }
 
         return data;
@@ -82,14 +88,14 @@ public static class Fixtures
         {
             foreach (var device in TestDevices.Names)
             {
-                rows.Add(Path.GetFileName(p), device);
+                rows.Add(RelativePath(p), device);
             }
         }
 
         return rows;
     }
 
-    /// <summary>Loads a fixture by file name from <see cref="Directory"/>.</summary>
+    /// <summary>Loads a fixture by its <see cref="RelativePath"/> (a plain file name for the top folder) from <see cref="Directory"/>.</summary>
     public static GoldenFixture Load(string fileName) => GoldenFixture.Load(Path.Combine(Directory, fileName));
 
     /// <summary>The kind metadata of a file, or null when it is not a golden fixture.</summary>

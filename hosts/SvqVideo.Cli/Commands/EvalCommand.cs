@@ -14,7 +14,7 @@ namespace SvqVideo.Cli.Commands;
 /// </summary>
 internal static class EvalCommand
 {
-    private static readonly Option<string> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (best.safetensors from train/demo/ab, or one made by import)", Required = true };
+    private static readonly Option<string> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (best.safetensors from train/demo/ab, or one made by import) or an exported .onnx model", Required = true };
     private static readonly Option<string?> Preset = new("--preset") { Description = "Take the dataset from this preset (or JSON plan file) instead of the plan.json beside the checkpoint" };
     private static readonly Option<string?> Dataset = new("--dataset") { Description = "Dataset kind: mmnist, kth, human, kitticaltech, videos" };
     private static readonly Option<string?> Data = new("--data") { Description = "Dataset folder (or, for mmnist, an optional MNIST IDX file)" };
@@ -51,10 +51,10 @@ internal static class EvalCommand
         }
 
         var device = ctx.InitTorch();
-        using var model = ctx.LoadModel(checkpoint);
-        var (plan, planSource) = DatasetPlan(parse, checkpoint, model.Config);
+        using var subject = EvalSubject.Open(ctx, checkpoint, device);
+        var (plan, planSource) = DatasetPlan(parse, checkpoint, subject.Config);
         var (_, _, test) = PlanDatasets.Open(plan, parse.GetValue(Data));
-        CheckShape(checkpoint, model.Config, test, planSource);
+        CheckShape(checkpoint, subject.Config, test, planSource);
 
         var lpipsLocation = parse.GetValue(LpipsWeights);
         bool lpipsOk = Metrics.LpipsWeights.TryLoad(lpipsLocation, out var lpips, out var lpipsReason);
@@ -68,11 +68,11 @@ internal static class EvalCommand
 
         string outDir = Path.GetFullPath(parse.GetValue(Out) ?? Path.Combine(Path.GetDirectoryName(checkpoint)!, "eval"));
         int clips = maxClips > 0 ? Math.Min(maxClips, test.Count) : test.Count;
-        ctx.Ui.MarkupLine($"[grey]scoring {Markup.Escape(TrainCommand.Describe(model))} on {clips} clips of {Markup.Escape(test.Name)} (dataset from {Markup.Escape(planSource)})[/]");
-        var outcome = EvalRunner.Run(model, test, device, clips, examples, lpipsModule, lpipsOk ? null : lpipsReason, batchSize, ct);
+        ctx.Ui.MarkupLine($"[grey]scoring {Markup.Escape(subject.Description)} on {clips} clips of {Markup.Escape(test.Name)} (dataset from {Markup.Escape(planSource)})[/]");
+        var outcome = EvalRunner.Run(subject, test, device, clips, examples, lpipsModule, lpipsOk ? null : lpipsReason, batchSize, ct);
         ct.ThrowIfCancellationRequested();
 
-        string description = $"{TrainCommand.Describe(model)}; checkpoint {checkpoint}; {clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames.";
+        string description = $"{subject.Description}; checkpoint {checkpoint}; {clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames.";
         var report = RunReport.Write(outDir, $"SvqVideo eval: {Path.GetFileName(checkpoint)}", description, outcome, null);
         if (ctx.Json)
         {
@@ -83,13 +83,13 @@ internal static class EvalCommand
             json["clips"] = clips;
             json["frames_in"] = test.FramesIn;
             json["frames_out"] = test.FramesOut;
-            json["model_description"] = TrainCommand.Describe(model);
+            json["model_description"] = subject.Description;
             ctx.Stdout.WriteLine(json.ToJsonString(JsonOutput.Compact));
         }
         else
         {
             ConsoleWidth.FromEnvironment(ctx.Out);
-            ctx.Out.Write(MetricTables.Compare($"{clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames", outcome.Columns(ModelLabel(model))));
+            ctx.Out.Write(MetricTables.Compare($"{clips} clips of {test.Name}, {test.FramesIn} -> {test.FramesOut} frames", outcome.Columns(subject.Label)));
             foreach (var (k, v) in outcome.Quantizer)
             {
                 ctx.Out.MarkupLine($"{Markup.Escape(k)}: {MetricTables.Format(v)}");
@@ -168,7 +168,4 @@ internal static class EvalCommand
                 $"(from {planSource}) gives {test.FramesIn} frames of {test.Channels}x{test.Height}x{test.Width}; choose the model's dataset with --preset/--dataset/--size/--frames-in");
         }
     }
-
-    private static string ModelLabel(IForecastModel model) =>
-        $"{model.Config.Family}{(model.Quantizer is { } q ? "+" + q.Options.Kind : "")}";
 }

@@ -16,7 +16,7 @@ internal static class ForecastCommand
 {
     private static readonly Option<string> Input = new("--input", "-i") { Description = "A video (H.264/MPEG-4 mp4, avi, mkv), a folder of videos, or a glob like 'clips/*.mp4'", Required = true };
     private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (MPEG-4) or .avi (Motion JPEG) for one input, or a folder for several (.mp4 files), at the input's own frame size. .avi keeps any size exactly; MPEG-4 needs even sizes, so an odd width/height is padded by one column/row repeating the last: the top-left WxH is the forecast, and 'svqvideo metrics' compares exactly that part against the input", Required = true };
-    private static readonly Option<string?> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import)" };
+    private static readonly Option<string?> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import) or an exported .onnx model (from export)" };
     private static readonly Option<string?> Fit = new("--fit") { Description = "Instead of a checkpoint: first train on the earlier part of the same video for this long (e.g. 90s, 5m)" };
     private static readonly Option<int?> Frames = new("--frames", "-n") { Description = "Frames to forecast (default: the model's horizon; more are rolled out autoregressively)" };
     private static readonly Option<int?> ContextEnd = new("--context-end") { Description = "Use the frames before this index as context (default: the end of the video); later frames serve as truth for --side-by-side and --strip" };
@@ -117,16 +117,8 @@ internal static class ForecastCommand
     /// </summary>
     private sealed record Job(string Path, FrameClip Frames, FrameClip Context, FrameClip? Truth, int ContextStart, VideoInfo Info, FrameClip NativeContext);
 
-    private static IFramePredictor OpenPredictor(CommandContext ctx, string checkpoint, TorchSharp.torch.Device device)
-    {
-        if (!File.Exists(checkpoint))
-        {
-            throw new CliException(ExitCodes.BadInput, $"checkpoint not found: {checkpoint}");
-        }
-
-        var manifest = Checkpoint.ReadManifest(checkpoint);
-        return ctx.Catalog().CreatePredictor(manifest.Model.Family, new PredictorCreateOptions { CheckpointPath = checkpoint, Device = device.ToString() });
-    }
+    private static IFramePredictor OpenPredictor(CommandContext ctx, string checkpoint, TorchSharp.torch.Device device) =>
+        PredictorFiles.Open(ctx, checkpoint, device.ToString());
 
     private static Job Load(string path, int channels, int width, int height, int framesIn, int? contextEnd)
     {
