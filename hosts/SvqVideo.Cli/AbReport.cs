@@ -107,7 +107,7 @@ internal sealed class AbReport
             table.AddRow(row.Select(Markup.Escape).ToArray());
         }
 
-        table.Caption($"mean ± sample std over seeds; Δ MSE: the arm minus {Reference}, seed by seed, mean [[95% t interval]] (an interval without 0 separates the arms); MSE/MAE are OpenSTL's per-frame sums; SSIM is OpenSTL's; val loss is the training loss on validation clips");
+        table.Caption(Markup.Escape($"mean ± sample std over seeds; Δ MSE: the arm minus {Reference}, seed by seed, mean [95% t interval] (an interval without 0 separates the arms); MSE/MAE are OpenSTL's per-frame sums; SSIM is OpenSTL's; val loss is the training loss on validation clips"));
         return table;
     }
 

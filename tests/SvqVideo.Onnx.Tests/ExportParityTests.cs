@@ -23,16 +23,16 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         var rows = new TheoryData<string, string>();
         foreach (var file in Fixtures.Find(k => k is "simvp"))
         {
-            rows.Add(Path.GetFileName(file), "(none)");
+            rows.Add(Fixtures.RelativePath(file), "(none)");
             foreach (var kind in Plugins.QuantizerKinds())
             {
-                rows.Add(Path.GetFileName(file), kind);
+                rows.Add(Fixtures.RelativePath(file), kind);
             }
         }
 
         foreach (var file in Fixtures.Find(k => k is "simvpvq"))
         {
-            rows.Add(Path.GetFileName(file), "svq");
+            rows.Add(Fixtures.RelativePath(file), "svq");
         }
 
         return rows;
