@@ -61,7 +61,15 @@ internal sealed class CommandContext : IDisposable
         }
 
         manual_seed(Seed);
-        return TorchDevices.Resolve(DeviceName);
+        try
+        {
+            return TorchDevices.Resolve(DeviceName);
+        }
+        catch (ArgumentException e)
+        {
+            string hint = DeviceName.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "; a CUDA build of this CLI is made with -p:TorchBackend=cuda" : "";
+            throw new CliException(ExitCodes.Usage, $"--device {DeviceName}: {e.Message}{hint}", e);
+        }
     }
 
     public PluginCatalog Catalog(bool strict = false)
@@ -69,10 +77,34 @@ internal sealed class CommandContext : IDisposable
         if (_catalog is null)
         {
             NativeRuntime.EnsureTorch();
-            _catalog = PluginCatalog.Load(PluginFolder.Resolve(PluginOption), new PluginCatalogOptions { Strict = strict });
+            _catalog = PluginFolder.Load(PluginOption, new PluginCatalogOptions { Strict = strict });
         }
 
         return _catalog;
+    }
+
+    /// <summary>
+    /// The model an SvqVideo checkpoint describes, rebuilt through the plugins (<see cref="Checkpoint.LoadModel"/>),
+    /// in evaluation mode; the caller owns it. A model family or quantizer no plugin provides is a plugin problem.
+    /// </summary>
+    public IForecastModel LoadModel(string checkpoint)
+    {
+        IForecastModel model;
+        try
+        {
+            model = Checkpoint.LoadModel(checkpoint, Catalog());
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new CliException(ExitCodes.Plugin, $"{e.Message} (plugin folder: {Catalog().Folder})", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"{e.Message} (SvqVideo checkpoints come from 'svqvideo train'; convert a PyTorch state dict with 'svqvideo import')", e);
+        }
+
+        model.Module.eval();
+        return model;
     }
 
     public void Dispose() => _catalog?.Dispose();

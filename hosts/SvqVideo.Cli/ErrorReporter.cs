@@ -22,7 +22,7 @@ internal static class ErrorReporter
         CliException c => (c.ExitCode, c.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled; no partial output was kept"),
         PluginLoadException p => (ExitCodes.Plugin, p.Message),
-        NativeRuntimeException n => (ExitCodes.NativeRuntime, n.Message),
+        NativeRuntimeException n => (ExitCodes.NativeRuntime, $"{n.Message} (scripts/setup.sh checks and installs what libtorch's runtime needs)"),
         Torch.Onnx.OnnxExportNotSupportedException u => (ExitCodes.Unsupported, u.Message),
         InvalidDataException d => (ExitCodes.BadInput, d.Message),
         Datasets.DatasetException d => (ExitCodes.BadInput, d.Message),

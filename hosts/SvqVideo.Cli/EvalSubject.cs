@@ -38,7 +38,7 @@ internal sealed class EvalSubject : IDisposable
     {
         if (!PredictorFiles.IsOnnx(path))
         {
-            var (model, _) = ModelCheckpoints.Load(ctx.Catalog(), path);
+            var model = ctx.LoadModel(path);
             string label = $"{model.Config.Family}{(model.Quantizer is { } q ? "+" + q.Options.Kind : "")}";
             return new EvalSubject(model, null, model.Config, TrainCommand.Describe(model), label);
         }

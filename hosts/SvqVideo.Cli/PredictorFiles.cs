@@ -23,12 +23,19 @@ internal static class PredictorFiles
 
         if (IsOnnx(path))
         {
-            return ctx.Catalog().CreatePredictor("onnx", new PredictorCreateOptions
+            try
             {
-                CheckpointPath = path,
-                Device = OnnxDevice(ctx.DeviceName),
-                AdditionalProperties = new Dictionary<string, object?> { ["threads"] = Math.Max(0, ctx.Threads) },
-            });
+                return ctx.Catalog().CreatePredictor("onnx", new PredictorCreateOptions
+                {
+                    CheckpointPath = path,
+                    Device = OnnxDevice(ctx.DeviceName),
+                    AdditionalProperties = new Dictionary<string, object?> { ["threads"] = Math.Max(0, ctx.Threads) },
+                });
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException(ExitCodes.BadInput, $"{e.Message} (export a checkpoint with 'svqvideo export')", e);
+            }
         }
 
         var manifest = Checkpoint.ReadManifest(path);

@@ -26,6 +26,7 @@ internal sealed class FiniteScalarQuantizer : QuantizerModule, IOnnxExportable
     public FiniteScalarQuantizer(QuantizerOptions options)
         : base("FSQ", options)
     {
+        options.ThrowIfUnknownParameters(["levels"]);
         try
         {
             _levels = options.GetIntList("levels", FsqQuantizerFactory.DefaultLevels);

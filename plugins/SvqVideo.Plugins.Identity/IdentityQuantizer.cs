@@ -10,6 +10,7 @@ internal sealed class IdentityQuantizer : QuantizerModule, IOnnxExportable
     public IdentityQuantizer(QuantizerOptions options)
         : base("Identity", options)
     {
+        options.ThrowIfUnknownParameters([]);
         RegisterComponents();
     }
 

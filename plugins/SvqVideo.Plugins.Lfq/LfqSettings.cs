@@ -8,6 +8,9 @@ internal sealed record LfqSettings
 {
     public const int DefaultCodebookSize = 8192;
 
+    /// <summary>Every parameter name LFQ reads; any other is rejected.</summary>
+    public static IReadOnlyList<string> Parameters { get; } = ["entropy_loss_weight", "commitment_loss_weight", "diversity_gamma", "inv_temperature", "codebook_scale", "fast_path"];
+
     public required int Dimension { get; init; }
     public required int CodebookSize { get; init; }
     public required double EntropyLossWeight { get; init; }
@@ -25,10 +28,11 @@ internal sealed record LfqSettings
     /// <summary>True when Dimension ≠ bits, so Linear projections map in and out.</summary>
     public bool HasProjections => Dimension != CodebookDim;
 
-    /// <exception cref="ArgumentException">A value is out of range (the message names the option).</exception>
+    /// <exception cref="ArgumentException">A value is out of range, or a parameter unknown (the message names the option).</exception>
     public static LfqSettings From(QuantizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfUnknownParameters(Parameters);
         try
         {
             var s = new LfqSettings

@@ -92,10 +92,7 @@ internal sealed record SimVPSettings
     {
         ArgumentNullException.ThrowIfNull(config);
         SimVPArguments.Require(string.Equals(config.Family, Family, StringComparison.OrdinalIgnoreCase), "config", $"model family '{config.Family}' is not simvp");
-        foreach (var key in config.Parameters.Keys)
-        {
-            SimVPArguments.Require(Defaults.ContainsKey(key) || Options.ContainsKey(key), key, $"unknown simvp parameter '{key}' (known: {string.Join(", ", Defaults.Keys.Concat(Options.Keys))}; names are case-sensitive)");
-        }
+        config.ThrowIfUnknownParameters(Defaults.Keys.Concat(Options.Keys));
 
         SimVPSettings s;
         try

@@ -9,6 +9,9 @@ internal sealed record SvqSettings
     public const int DefaultMiddim = 128;
     public const int DefaultDiagnosticTokens = 4096;
 
+    /// <summary>Every parameter name SVQ reads; any other is rejected.</summary>
+    public static IReadOnlyList<string> Parameters { get; } = ["middim", "nonlinear", "hid_relu", "out_relu", "fast_path", "diagnostic_tokens"];
+
     public required int Dimension { get; init; }
     public required int CodebookSize { get; init; }
     public required bool Frozen { get; init; }
@@ -26,10 +29,11 @@ internal sealed record SvqSettings
     /// <summary>The factored path is exact only while the weights are affine in the hidden features.</summary>
     public bool UsesFastPath => FastPath && !(Nonlinear && OutputRelu);
 
-    /// <exception cref="ArgumentException">A value is out of range or unknown (the message names the option).</exception>
+    /// <exception cref="ArgumentException">A value is out of range, or a parameter unknown (the message names the option).</exception>
     public static SvqSettings From(QuantizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfUnknownParameters(Parameters);
         try
         {
             var s = new SvqSettings

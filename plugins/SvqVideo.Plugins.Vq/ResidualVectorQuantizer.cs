@@ -24,7 +24,7 @@ internal sealed class ResidualVectorQuantizer : QuantizerModule, IOnnxExportable
     public ResidualVectorQuantizer(QuantizerOptions options)
         : base("ResidualVQ", options)
     {
-        Settings = VqSettings.From(options, DefaultCodebookSize);
+        Settings = VqSettings.From(options, DefaultCodebookSize, ["num_quantizers", "shared_codebook", "loss_reduction"]);
         try
         {
             Quantizers = options.GetInt("num_quantizers", DefaultQuantizers);

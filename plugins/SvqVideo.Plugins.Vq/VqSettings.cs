@@ -7,6 +7,9 @@ internal sealed record VqSettings
 {
     public const int DefaultCodebookSize = 512;
 
+    /// <summary>Every parameter name a VectorQuantize layer reads; any other (beyond a caller's own) is rejected.</summary>
+    public static IReadOnlyList<string> Parameters { get; } = ["decay", "eps", "commitment_weight", "threshold_ema_dead_code", "reset_cluster_size", "kmeans_init", "kmeans_iters"];
+
     public required string Kind { get; init; }
     public required int Dimension { get; init; }
     public required int CodebookSize { get; init; }
@@ -19,10 +22,12 @@ internal sealed record VqSettings
     public required bool KmeansInit { get; init; }
     public required int KmeansIters { get; init; }
 
-    /// <exception cref="ArgumentException">A value is out of range (the message names the option).</exception>
-    public static VqSettings From(QuantizerOptions options, int defaultCodebookSize = DefaultCodebookSize)
+    /// <summary>Resolves the settings; <paramref name="moreParameters"/> are the caller's own names (e.g. residual VQ's), accepted too.</summary>
+    /// <exception cref="ArgumentException">A value is out of range, or a parameter unknown (the message names the option).</exception>
+    public static VqSettings From(QuantizerOptions options, int defaultCodebookSize = DefaultCodebookSize, IEnumerable<string>? moreParameters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfUnknownParameters(Parameters.Concat(moreParameters ?? []));
         string kind = options.Kind;
         try
         {

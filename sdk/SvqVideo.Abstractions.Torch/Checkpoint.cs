@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
@@ -52,6 +53,49 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, meta);
     }
 
+    /// <summary>
+    /// Writes <paramref name="model"/>'s state dict (from any device) with its manifest
+    /// (<see cref="CheckpointManifest.For"/>) to <paramref name="path"/> atomically.
+    /// </summary>
+    public static void SaveModel(string path, IForecastModel model, JsonObject? training = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        Save(path, CheckpointManifest.For(model, training), model.Module.state_dict());
+    }
+
+    /// <summary>
+    /// Rebuilds the model a checkpoint describes: the model family and the quantizer its manifest names, found
+    /// through <paramref name="resolver"/>, with every weight loaded strictly (tensors under
+    /// <see cref="TrainingStatePrefixes"/> are ignored). Nothing in the file is executed. The model is on the CPU
+    /// in the mode its factory leaves it (training); the caller owns it.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an SvqVideo checkpoint, is corrupt, or its configuration or tensors do not fit the model its manifest describes (the message names the first mismatching key).</exception>
+    /// <exception cref="KeyNotFoundException">The resolver provides no factory for the checkpoint's model family or quantizer kind (the message names it).</exception>
+    public static IForecastModel LoadModel(string path, IForecastModelResolver resolver)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(resolver);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        }
+
+        var (manifest, tensors) = Load(path);
+        try
+        {
+            return Rebuild(path, manifest, tensors, resolver);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
     /// <summary>True when every element of <paramref name="tensor"/> is finite.</summary>
     public static bool AllFinite(Tensor tensor)
     {
@@ -87,11 +131,59 @@ public static class Checkpoint
     /// <summary>Serialises a manifest to JSON (the same text the file stores).</summary>
     public static string ToJson(CheckpointManifest manifest) => JsonSerializer.Serialize(manifest, Json);
 
+    private static IForecastModel Rebuild(string path, CheckpointManifest manifest, Dictionary<string, Tensor> tensors, IForecastModelResolver resolver)
+    {
+        string family = manifest.Model.Family;
+        var factory = resolver.FindModel(family)
+            ?? throw new KeyNotFoundException($"{path}: the checkpoint holds a '{family}' model, but no plugin the host offers provides that model family");
+        var quantizer = manifest.Quantizer is { } options ? CreateQuantizer(path, options, resolver) : null;
+        IForecastModel model;
+        try
+        {
+            model = factory.Create(manifest.Model, quantizer);
+        }
+        catch (ArgumentException e)
+        {
+            quantizer?.Dispose();
+            throw new InvalidDataException($"{path}: the checkpoint's {family} configuration is invalid: {e.Message}", e);
+        }
+        catch
+        {
+            quantizer?.Dispose();
+            throw;
+        }
+
+        try
+        {
+            LoadModelState(model.Module, tensors);
+            return model;
+        }
+        catch (InvalidDataException e)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{path}: the tensors do not fit the {family} model its manifest describes: {e.Message}", e);
+        }
+    }
+
+    private static IQuantizer CreateQuantizer(string path, QuantizerOptions options, IQuantizerResolver resolver)
+    {
+        var factory = resolver.FindQuantizer(options.Kind)
+            ?? throw new KeyNotFoundException($"{path}: the model uses quantizer '{options.Kind}', but no plugin the host offers provides it");
+        try
+        {
+            return factory.Create(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: cannot rebuild quantizer '{options.Kind}' from the checkpoint: {e.Message}", e);
+        }
+    }
+
     private static CheckpointManifest ParseManifest(IReadOnlyDictionary<string, string> meta, string path)
     {
         if (!meta.TryGetValue(ManifestKey, out var json))
         {
-            throw new InvalidDataException($"{path}: not an SvqVideo checkpoint (no manifest; import PyTorch checkpoints with 'svqvideo import')");
+            throw new InvalidDataException($"{path}: not an SvqVideo checkpoint (no manifest; a PyTorch state dict is imported with PyTorchCheckpointImporter first)");
         }
 
         CheckpointManifest? manifest;

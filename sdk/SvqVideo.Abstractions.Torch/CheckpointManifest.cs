@@ -34,4 +34,21 @@ public sealed record CheckpointManifest
 
     /// <summary>Training state (epoch, step, RNG seeds, best validation loss, …), or null for a model-only checkpoint.</summary>
     public JsonObject? Training { get; init; }
+
+    /// <summary>
+    /// The manifest of <paramref name="model"/>: its configuration, its quantizer's options, and the channel order
+    /// every SvqVideo writer records (<c>gray</c> for one-channel models, <c>RGB</c> otherwise, since the datasets
+    /// and video readers hand models RGB frames). <paramref name="training"/> is stored when given.
+    /// </summary>
+    public static CheckpointManifest For(IForecastModel model, JsonObject? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new CheckpointManifest
+        {
+            Model = model.Config,
+            Quantizer = model.Quantizer?.Options,
+            ChannelOrder = model.Config.Channels == 1 ? "gray" : "RGB",
+            Training = training,
+        };
+    }
 }

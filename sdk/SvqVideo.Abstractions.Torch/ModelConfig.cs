@@ -54,6 +54,10 @@ public sealed record ModelConfig
     /// <exception cref="FormatException">The stored value is not a boolean.</exception>
     public bool GetBool(string name, bool defaultValue) => ParameterParsing.GetBool(Parameters, name, defaultValue);
 
+    /// <summary>Rejects a parameter the family does not know (the same policy as <see cref="QuantizerOptions.ThrowIfUnknownParameters"/>).</summary>
+    /// <exception cref="ArgumentException">A name of <see cref="Parameters"/> is not in <paramref name="known"/>; the message names it, the <see cref="Family"/> and every known name.</exception>
+    public void ThrowIfUnknownParameters(IEnumerable<string> known) => ParameterParsing.ThrowIfUnknown(Parameters, Family, known);
+
     /// <summary>Equality over every member, including the parameters.</summary>
     public bool Equals(ModelConfig? other) =>
         other is not null && Family == other.Family && FramesIn == other.FramesIn && FramesOut == other.FramesOut

@@ -36,6 +36,21 @@ internal static class ParameterParsing
                 .Select(x => int.Parse(x, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToArray())
             : defaultValue;
 
+    /// <summary>The one policy for parameter names: every name must be known; an unknown one is rejected, listing the known names.</summary>
+    public static void ThrowIfUnknown(IImmutableDictionary<string, string> p, string owner, IEnumerable<string> known)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        var names = known.ToList();
+        foreach (var key in p.Keys)
+        {
+            if (!names.Contains(key, StringComparer.Ordinal))
+            {
+                string list = names.Count == 0 ? "none" : string.Join(", ", names);
+                throw new ArgumentException($"unknown {owner} parameter '{key}' (known: {list}; names are case-sensitive)", key);
+            }
+        }
+    }
+
     private static T Parse<T>(string name, string value, Func<string, T> parse)
     {
         try

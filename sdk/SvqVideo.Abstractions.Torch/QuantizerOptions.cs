@@ -54,6 +54,13 @@ public sealed record QuantizerOptions
     /// <exception cref="FormatException">An element is not an integer.</exception>
     public int[] GetIntList(string name, int[] defaultValue) => ParameterParsing.GetIntList(Parameters, name, defaultValue);
 
+    /// <summary>
+    /// Rejects a parameter the family does not know: every quantizer calls this with the names it reads, so a
+    /// misspelt or foreign setting is an error rather than silently ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name of <see cref="Parameters"/> is not in <paramref name="known"/>; the message names it, the <see cref="Kind"/> and every known name.</exception>
+    public void ThrowIfUnknownParameters(IEnumerable<string> known) => ParameterParsing.ThrowIfUnknown(Parameters, Kind, known);
+
     /// <summary>Equality over every member, including the parameters.</summary>
     public bool Equals(QuantizerOptions? other) =>
         other is not null && Kind == other.Kind && Dimension == other.Dimension && CodebookSize == other.CodebookSize

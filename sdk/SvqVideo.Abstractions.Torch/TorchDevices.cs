@@ -27,7 +27,7 @@ public static class TorchDevices
         {
             if (!cuda.is_available())
             {
-                throw new ArgumentException("--device cuda was requested but no CUDA GPU is usable (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda, or no GPU/driver is present)");
+                throw new ArgumentException($"device '{n}' was requested but no CUDA GPU is usable (the application runs libtorch's CPU runtime, or no GPU or driver is present)");
             }
 
             return device(n);

@@ -124,7 +124,7 @@ public sealed record ExportedModelMetadata
         ArgumentNullException.ThrowIfNull(properties);
         if (!properties.TryGetValue(KeyPrefix + "contract", out var contractText))
         {
-            throw new InvalidDataException($"{source}: not an SvqVideo export (the model has no '{KeyPrefix}contract' metadata; export checkpoints with 'svqvideo export')");
+            throw new InvalidDataException($"{source}: not an SvqVideo export (the model has no '{KeyPrefix}contract' metadata; SvqVideo exports are written by SvqVideo.Onnx's OnnxExporter)");
         }
 
         if (!int.TryParse(contractText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int contract) || contract != CurrentContract)

@@ -2,7 +2,9 @@ namespace SvqVideo;
 
 /// <summary>
 /// The version of the SvqVideo SDK contract. Its <see cref="Major"/> is part of the plugin contract:
-/// a host refuses a plugin compiled against another major version.
+/// a host refuses a plugin compiled against another major version. These constants are the one source of the
+/// SDK version: the build reads them (Directory.Build.props) to version the SDK assemblies, whose version a
+/// plugin records as the SDK it was built against.
 /// </summary>
 public static class SdkVersion
 {

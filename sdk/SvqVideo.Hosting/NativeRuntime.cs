@@ -8,7 +8,8 @@ namespace SvqVideo.Hosting;
 /// failure message blames a missing package reference whatever the real cause (and prints to stdout),
 /// and once its static constructor has failed every later use throws; so the host loads the native
 /// shim itself first and turns the loader's real error (e.g. a missing GLIBCXX symbol version) into
-/// one line that says what to do.
+/// one line that says what to do. The messages name no tool of a particular application (no script, no
+/// command-line flag): a host adds its own hint where it catches <see cref="NativeRuntimeException"/>.
 /// </summary>
 public static class NativeRuntime
 {
@@ -38,7 +39,7 @@ public static class NativeRuntime
                 string? shim = FindShim(AppContext.BaseDirectory);
                 if (shim is null)
                 {
-                    throw new NativeRuntimeException($"{ShimFileName} is not next to the application ({AppContext.BaseDirectory}): the TorchSharp native runtime was not restored; rebuild with scripts/setup.sh");
+                    throw new NativeRuntimeException($"{ShimFileName} is not next to the application ({AppContext.BaseDirectory}): the TorchSharp native runtime was not restored (the application must reference libtorch's runtime package)");
                 }
 
                 if (DescribeLoadFailure(shim) is { } problem)
@@ -112,19 +113,19 @@ public static class NativeRuntime
         var glibcxx = System.Text.RegularExpressions.Regex.Match(loaderMessage, @"GLIBCXX_[0-9.]+");
         if (glibcxx.Success)
         {
-            return $"{Path.GetFileName(libraryPath)} needs {glibcxx.Value} (libstdc++ from GCC 13.2 or newer), which this system's libstdc++ lacks; run scripts/setup.sh (on Debian 12 it installs libstdc++6 from Debian 13)";
+            return $"{Path.GetFileName(libraryPath)} needs {glibcxx.Value} (libstdc++ from GCC 13.2 or newer), which this system's libstdc++ lacks; install a newer libstdc++6";
         }
 
         var glibc = System.Text.RegularExpressions.Regex.Match(loaderMessage, @"GLIBC_[0-9.]+");
         if (glibc.Success)
         {
-            return $"{Path.GetFileName(libraryPath)} needs {glibc.Value}, which this system's C library lacks; run scripts/setup.sh or use a newer distribution";
+            return $"{Path.GetFileName(libraryPath)} needs {glibc.Value}, which this system's C library lacks; use a newer distribution";
         }
 
         var missing = System.Text.RegularExpressions.Regex.Match(loaderMessage, @"([\w.+-]+\.so[.\d]*): cannot open shared object file");
         if (missing.Success)
         {
-            return $"{Path.GetFileName(libraryPath)} cannot load: {missing.Groups[1].Value} is missing; run scripts/setup.sh (or install the package that provides it)";
+            return $"{Path.GetFileName(libraryPath)} cannot load: {missing.Groups[1].Value} is missing; install the package that provides it";
         }
 
         return $"{Path.GetFileName(libraryPath)} cannot load: {FirstLine(loaderMessage)}";

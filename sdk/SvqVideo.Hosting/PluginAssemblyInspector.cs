@@ -11,6 +11,19 @@ internal static class PluginAssemblyInspector
 {
     private static readonly string[] SdkAssemblies = ["SvqVideo.Abstractions", "SvqVideo.Abstractions.Torch"];
 
+    /// <summary>The SDK major the plugin references, read before anything of it is loaded; throws when it is not this host's.</summary>
+    /// <exception cref="PluginLoadException">Not a plugin, unreadable, or built against another SDK major (the message names both).</exception>
+    public static int ReadCompatibleSdkMajor(string dllPath)
+    {
+        int major = ReadSdkMajor(dllPath);
+        if (major != SdkVersion.Major)
+        {
+            throw new PluginLoadException($"{Path.GetFileName(dllPath)} was built against SvqVideo SDK {major}.x but this host runs SDK {SdkVersion.Current}; rebuild the plugin against SDK {SdkVersion.Major}");
+        }
+
+        return major;
+    }
+
     /// <summary>Returns the SDK major the plugin references, or throws a one-line <see cref="PluginLoadException"/>.</summary>
     public static int ReadSdkMajor(string dllPath)
     {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using McMaster.NETCore.Plugins;
 using SvqVideo.Torch;
 using static TorchSharp.torch;
@@ -15,15 +14,14 @@ namespace SvqVideo.Hosting;
 /// from factories are the host's to dispose first.
 /// </para>
 /// </summary>
-public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDisposable
+public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, IDisposable
 {
     private static readonly Type[] SharedTypes = FindSharedTypes();
 
-    private readonly object _gate = new();
     private readonly PluginCatalogOptions _options;
-    private readonly List<LoadedPlugin> _plugins = [];
+    private readonly PluginRegistry _registry = new();
     private readonly List<string> _problems = [];
-    private bool _disposed;
+    private int _disposed;
 
     private PluginCatalog(string folder, PluginCatalogOptions options)
     {
@@ -38,23 +36,14 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
     public string Folder { get; }
 
     /// <summary>Every registered factory, sorted by kind then name.</summary>
-    public IReadOnlyList<PluginEntry> Entries
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _plugins.SelectMany(p => p.Factories.Select(f => f.Entry)).OrderBy(e => e.Kind).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
-            }
-        }
-    }
+    public IReadOnlyList<PluginEntry> Entries => _registry.Entries;
 
     /// <summary>Problems met while loading in non-strict mode (one line each).</summary>
     public IReadOnlyList<string> Problems
     {
         get
         {
-            lock (_gate)
+            lock (_problems)
             {
                 return _problems.ToList();
             }
@@ -73,39 +62,28 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
-            throw new PluginLoadException($"plugin folder does not exist: {full} (build the plugins, or pass --plugins <folder>)");
+            throw new PluginLoadException($"plugin folder does not exist: {full}");
         }
 
         var catalog = new PluginCatalog(full, options);
         try
         {
-            var candidates = Directory.GetDirectories(full).OrderBy(d => d, StringComparer.Ordinal).ToList();
-            int found = 0;
-            foreach (var dir in candidates)
+            var files = PluginDiscovery.PluginFiles(full, catalog.Report);
+            if (files.Count == 0)
             {
-                string name = Path.GetFileName(dir);
-                string dll = Path.Combine(dir, name + ".dll");
-                if (!File.Exists(dll))
-                {
-                    catalog.Report($"{dir} holds no plugin: expected {name}.dll in it");
-                    continue;
-                }
+                throw new PluginLoadException($"no plugins in {full}: expected <Name>/<Name>.dll folders");
+            }
 
-                found++;
+            foreach (var dll in files)
+            {
                 try
                 {
-                    var plugin = catalog.LoadPlugin(dll);
-                    catalog.Register(plugin);
+                    catalog._registry.Add(catalog.LoadPlugin(dll));
                 }
                 catch (PluginLoadException e)
                 {
                     catalog.Report(e.Message);
                 }
-            }
-
-            if (found == 0)
-            {
-                throw new PluginLoadException($"no plugins in {full}: expected <Name>/<Name>.dll folders (build the solution or run scripts/setup.sh)");
             }
 
             return catalog;
@@ -130,7 +108,10 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
     public IQuantizerFactory GetQuantizer(string name) => Get<IQuantizerFactory>(name, PluginKind.Quantizer);
 
     /// <inheritdoc />
-    public IQuantizerFactory? FindQuantizer(string name) => Find<IQuantizerFactory>(name, PluginKind.Quantizer);
+    public IQuantizerFactory? FindQuantizer(string name) => _registry.Find<IQuantizerFactory>(name, PluginKind.Quantizer);
+
+    /// <inheritdoc />
+    public IForecastModelFactory? FindModel(string family) => _registry.Find<IForecastModelFactory>(family, PluginKind.Model);
 
     /// <summary>Builds a predictor through the named factory, offering this catalog as its services.</summary>
     public IFramePredictor CreatePredictor(string name, PredictorCreateOptions options)
@@ -140,47 +121,31 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
         return GetPredictor(name).Create(options);
     }
 
-    /// <summary>Offers <see cref="IQuantizerResolver"/> and the catalog itself.</summary>
+    /// <summary>Offers <see cref="IForecastModelResolver"/>, <see cref="IQuantizerResolver"/> and the catalog itself.</summary>
     public object? GetService(Type serviceType) =>
-        serviceType == typeof(IQuantizerResolver) || serviceType == typeof(PluginCatalog) ? this : null;
+        serviceType == typeof(IForecastModelResolver) || serviceType == typeof(IQuantizerResolver) || serviceType == typeof(PluginCatalog) ? this : null;
 
     /// <summary>Disposes every plugin loader (unloading collectible contexts once unreferenced).</summary>
     public void Dispose()
     {
-        List<LoadedPlugin> plugins;
-        lock (_gate)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            plugins = [.. _plugins];
-            _plugins.Clear();
+            return;
         }
 
-        foreach (var p in plugins)
+        foreach (var plugin in _registry.RemoveAll())
         {
-            p.StopWatching();
-            p.Loader.Reloaded -= p.OnReloaded;
-            p.Loader.Dispose();
+            plugin.Dispose();
         }
     }
 
     /// <summary>Weak references to the load contexts, for unload tests.</summary>
-    internal IReadOnlyList<WeakReference> LoadContextReferences()
-    {
-        lock (_gate)
-        {
-            return _plugins.Select(p => new WeakReference(p.Loader.LoadContext)).ToList();
-        }
-    }
+    internal IReadOnlyList<WeakReference> LoadContextReferences() => _registry.LoadContextReferences();
 
     private T Get<T>(string name, PluginKind kind)
         where T : class
     {
-        var found = Find<T>(name, kind);
+        var found = _registry.Find<T>(name, kind);
         if (found is not null)
         {
             return found;
@@ -190,27 +155,6 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
         throw new PluginLoadException($"no {kind.ToString().ToLowerInvariant()} plugin named '{name}' in {Folder} (available: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
     }
 
-    private T? Find<T>(string name, PluginKind kind)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        lock (_gate)
-        {
-            foreach (var p in _plugins)
-            {
-                foreach (var f in p.Factories)
-                {
-                    if (f.Entry.Kind == kind && string.Equals(f.Entry.Name, name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        return (T)f.Factory;
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
     private void Report(string problem)
     {
         if (_options.Strict)
@@ -218,7 +162,7 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
             throw new PluginLoadException(problem);
         }
 
-        lock (_gate)
+        lock (_problems)
         {
             _problems.Add(problem);
         }
@@ -226,31 +170,31 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
 
     private LoadedPlugin LoadPlugin(string dll)
     {
-        int major = ReadCompatibleSdkMajor(dll);
+        int major = PluginAssemblyInspector.ReadCompatibleSdkMajor(dll);
         var loader = PluginLoader.CreateFromAssemblyFile(dll, SharedTypes, config =>
         {
             config.PreferSharedTypes = true;
             config.IsUnloadable = _options.Unloadable || _options.EnableHotReload;
 
-            // McMaster's own watcher reacts only to in-place writes; we watch renames and creations too,
-            // so that an atomic replace (copy beside, rename over) triggers the reload.
+            // Hot reload loads from memory so the file can be replaced; PluginWatcher (not McMaster's own watcher,
+            // which sees only in-place writes) triggers the reload, so an atomic replace by rename works too.
             config.LoadInMemory = _options.EnableHotReload;
         });
+        var plugin = new LoadedPlugin(dll, loader, major);
         try
         {
-            var plugin = new LoadedPlugin(this, dll, loader, major);
-            plugin.Factories = Discover(loader, dll, major);
-            loader.Reloaded += plugin.OnReloaded;
+            plugin.Factories = PluginDiscovery.Factories(loader, dll, major);
+            plugin.WhenReloaded(OnReloaded);
             if (_options.EnableHotReload)
             {
-                plugin.StartWatching(_options.ReloadDelay);
+                plugin.Watcher = new PluginWatcher(Path.GetDirectoryName(dll)!, _options.ReloadDelay, () => Reload(plugin));
             }
 
             return plugin;
         }
         catch
         {
-            loader.Dispose();
+            plugin.Dispose();
             throw;
         }
     }
@@ -275,260 +219,38 @@ public sealed class PluginCatalog : IQuantizerResolver, IServiceProvider, IDispo
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Type[] TorchSharedTypes() => [typeof(IFramePredictor), typeof(IQuantizer), typeof(Tensor)];
 
-    /// <summary>The SDK major a plugin references; throws when it is not this host's.</summary>
-    private static int ReadCompatibleSdkMajor(string dll)
+    /// <summary>The watcher saw the plugin's files change: reload it into a new context (McMaster then raises its Reloaded).</summary>
+    private void Reload(LoadedPlugin plugin)
     {
-        int major = PluginAssemblyInspector.ReadSdkMajor(dll);
-        if (major != SdkVersion.Major)
-        {
-            throw new PluginLoadException($"{Path.GetFileName(dll)} was built against SvqVideo SDK {major}.x but this host runs SDK {SdkVersion.Current}; rebuild the plugin against SDK {SdkVersion.Major}");
-        }
-
-        return major;
-    }
-
-    private static List<(PluginEntry Entry, object Factory)> Discover(PluginLoader loader, string dll, int major)
-    {
-        Assembly assembly;
-        Type[] types;
         try
         {
-            assembly = loader.LoadDefaultAssembly();
-            types = assembly.GetTypes();
+            plugin.Loader.Reload();
         }
-        catch (ReflectionTypeLoadException e)
+        catch (Exception e) when (e is IOException or BadImageFormatException or InvalidOperationException or ObjectDisposedException)
         {
-            var first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
-            throw new PluginLoadException($"{Path.GetFileName(dll)} could not be loaded: {first}", e);
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
-        {
-            throw new PluginLoadException($"{Path.GetFileName(dll)} could not be loaded: {e.Message}", e);
-        }
-
-        string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-            ?? assembly.GetName().Version?.ToString() ?? "0.0.0";
-        string asmName = assembly.GetName().Name ?? Path.GetFileNameWithoutExtension(dll);
-        var result = new List<(PluginEntry, object)>();
-        foreach (var type in types.Where(t => t is { IsClass: true, IsAbstract: false } && !t.ContainsGenericParameters))
-        {
-            PluginKind? kind = typeof(IFramePredictorFactory).IsAssignableFrom(type) ? PluginKind.Predictor
-                : typeof(IForecastModelFactory).IsAssignableFrom(type) ? PluginKind.Model
-                : typeof(IQuantizerFactory).IsAssignableFrom(type) ? PluginKind.Quantizer
-                : null;
-            if (kind is null)
-            {
-                continue;
-            }
-
-            object factory;
-            try
-            {
-                factory = Activator.CreateInstance(type, nonPublic: true)
-                    ?? throw new PluginLoadException($"{Path.GetFileName(dll)}: cannot create {type.FullName}");
-            }
-            catch (MissingMethodException e)
-            {
-                throw new PluginLoadException($"{Path.GetFileName(dll)}: factory {type.FullName} needs a parameterless constructor", e);
-            }
-            catch (TargetInvocationException e)
-            {
-                throw new PluginLoadException($"{Path.GetFileName(dll)}: factory {type.FullName} failed to start: {e.InnerException?.Message ?? e.Message}", e);
-            }
-
-            AddFactory(result, factory, kind.Value, asmName, version, major, dll);
-
-            // One class may implement several factory interfaces (e.g. a model that is also a predictor).
-            if (kind == PluginKind.Predictor && factory is IForecastModelFactory)
-            {
-                AddFactory(result, factory, PluginKind.Model, asmName, version, major, dll);
-            }
-
-            if (kind != PluginKind.Quantizer && factory is IQuantizerFactory)
-            {
-                AddFactory(result, factory, PluginKind.Quantizer, asmName, version, major, dll);
-            }
-        }
-
-        if (result.Count == 0)
-        {
-            throw new PluginLoadException($"{Path.GetFileName(dll)} is not an SvqVideo plugin: it has no IFramePredictorFactory, IForecastModelFactory or IQuantizerFactory");
-        }
-
-        return result;
-    }
-
-    private static void AddFactory(List<(PluginEntry, object)> list, object factory, PluginKind kind, string asmName, string version, int major, string dll)
-    {
-        (string name, string description) = factory switch
-        {
-            IFramePredictorFactory p when kind == PluginKind.Predictor => (p.Name, p.Description),
-            IForecastModelFactory m when kind == PluginKind.Model => (m.Name, m.Description),
-            IQuantizerFactory q when kind == PluginKind.Quantizer => (q.Name, q.Description),
-            _ => throw new InvalidOperationException("factory kind mismatch"),
-        };
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new PluginLoadException($"{Path.GetFileName(dll)}: a {kind.ToString().ToLowerInvariant()} factory has an empty name");
-        }
-
-        list.Add((new PluginEntry(name.ToLowerInvariant(), kind, description, asmName, version, major, dll), factory));
-    }
-
-    private void Register(LoadedPlugin plugin)
-    {
-        lock (_gate)
-        {
-            try
-            {
-                CheckDuplicates(plugin, _plugins);
-            }
-            catch (PluginLoadException)
-            {
-                plugin.Loader.Dispose();
-                throw;
-            }
-
-            _plugins.Add(plugin);
+            _registry.Withdraw(plugin);
+            Reloaded?.Invoke(this, new PluginReloadedEventArgs(plugin.Name, [], $"{Path.GetFileName(plugin.DllPath)} could not be reloaded: {e.Message}"));
         }
     }
 
-    private static void CheckDuplicates(LoadedPlugin plugin, IEnumerable<LoadedPlugin> others)
+    /// <summary>A plugin's new version is loaded: check it like a first load and swap its factories in (none on failure).</summary>
+    private void OnReloaded(LoadedPlugin plugin)
     {
-        var seen = new Dictionary<(PluginKind, string), PluginEntry>();
-        foreach (var (entry, _) in plugin.Factories)
-        {
-            if (!seen.TryAdd((entry.Kind, entry.Name), entry))
-            {
-                throw new PluginLoadException($"{entry.Kind.ToString().ToLowerInvariant()} name '{entry.Name}' is claimed twice inside {entry.Path}");
-            }
-        }
-
-        foreach (var other in others)
-        {
-            if (ReferenceEquals(other, plugin))
-            {
-                continue;
-            }
-
-            foreach (var (entry, _) in other.Factories)
-            {
-                if (seen.TryGetValue((entry.Kind, entry.Name), out var mine))
-                {
-                    throw new PluginLoadException($"two plugins claim the {entry.Kind.ToString().ToLowerInvariant()} name '{entry.Name}': {entry.Path} and {mine.Path}; remove one");
-                }
-            }
-        }
-    }
-
-    private void OnPluginReloaded(LoadedPlugin plugin)
-    {
-        string asmName = Path.GetFileNameWithoutExtension(plugin.DllPath);
-        List<(PluginEntry Entry, object Factory)> factories;
+        IReadOnlyList<PluginFactory> factories = [];
         string? error = null;
         try
         {
-            int major = ReadCompatibleSdkMajor(plugin.DllPath);
-            factories = Discover(plugin.Loader, plugin.DllPath, major);
-            lock (_gate)
-            {
-                var old = plugin.Factories;
-                plugin.Factories = factories;
-                try
-                {
-                    CheckDuplicates(plugin, _plugins);
-                }
-                catch
-                {
-                    plugin.Factories = old;
-                    throw;
-                }
-            }
+            int major = PluginAssemblyInspector.ReadCompatibleSdkMajor(plugin.DllPath);
+            factories = PluginDiscovery.Factories(plugin.Loader, plugin.DllPath, major);
+            _registry.Replace(plugin, factories);
         }
         catch (PluginLoadException e)
         {
             error = e.Message;
-            lock (_gate)
-            {
-                plugin.Factories = [];
-            }
-
             factories = [];
+            _registry.Withdraw(plugin);
         }
 
-        Reloaded?.Invoke(this, new PluginReloadedEventArgs(asmName, factories.Select(f => f.Entry).ToList(), error));
-    }
-
-    private void ReportReloadFailure(LoadedPlugin plugin, string message)
-    {
-        lock (_gate)
-        {
-            plugin.Factories = [];
-        }
-
-        Reloaded?.Invoke(this, new PluginReloadedEventArgs(Path.GetFileNameWithoutExtension(plugin.DllPath), [], $"{Path.GetFileName(plugin.DllPath)} could not be reloaded: {message}"));
-    }
-
-    private sealed class LoadedPlugin
-    {
-        private readonly PluginCatalog _owner;
-
-        public LoadedPlugin(PluginCatalog owner, string dllPath, PluginLoader loader, int sdkMajor)
-        {
-            _owner = owner;
-            DllPath = dllPath;
-            Loader = loader;
-            SdkMajor = sdkMajor;
-        }
-
-        public string DllPath { get; }
-
-        public PluginLoader Loader { get; }
-
-        public int SdkMajor { get; }
-
-        public List<(PluginEntry Entry, object Factory)> Factories { get; set; } = [];
-
-        public void OnReloaded(object sender, McMaster.NETCore.Plugins.PluginReloadedEventArgs eventArgs) => _owner.OnPluginReloaded(this);
-
-        private FileSystemWatcher? _watcher;
-        private Timer? _debounce;
-        private TimeSpan _delay;
-
-        public void StartWatching(TimeSpan delay)
-        {
-            _delay = delay;
-            _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
-            _watcher = new FileSystemWatcher(Path.GetDirectoryName(DllPath)!, "*.dll")
-            {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            _watcher.Changed += OnFileEvent;
-            _watcher.Created += OnFileEvent;
-            _watcher.Renamed += OnFileEvent;
-            _watcher.EnableRaisingEvents = true;
-        }
-
-        public void StopWatching()
-        {
-            _watcher?.Dispose();
-            _debounce?.Dispose();
-            _watcher = null;
-            _debounce = null;
-        }
-
-        private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounce?.Change(_delay, Timeout.InfiniteTimeSpan);
-
-        private void Reload()
-        {
-            try
-            {
-                Loader.Reload();
-            }
-            catch (Exception e) when (e is IOException or BadImageFormatException or InvalidOperationException or ObjectDisposedException)
-            {
-                _owner.ReportReloadFailure(this, e.Message);
-            }
-        }
+        Reloaded?.Invoke(this, new PluginReloadedEventArgs(plugin.Name, factories.Select(f => f.Entry).ToList(), error));
     }
 }

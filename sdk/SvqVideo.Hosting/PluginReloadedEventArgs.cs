@@ -3,6 +3,7 @@ namespace SvqVideo.Hosting;
 /// <summary>Raised (on a thread-pool thread) after a plugin was reloaded from a replaced dll.</summary>
 public sealed class PluginReloadedEventArgs : EventArgs
 {
+    /// <summary>Describes a finished reload of <paramref name="assemblyName"/>: its new <paramref name="entries"/>, or the <paramref name="error"/> that refused it.</summary>
     public PluginReloadedEventArgs(string assemblyName, IReadOnlyList<PluginEntry> entries, string? error)
     {
         AssemblyName = assemblyName;

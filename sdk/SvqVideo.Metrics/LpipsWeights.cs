@@ -1,6 +1,5 @@
-using System.Collections;
+using SvqVideo.Interop;
 using SvqVideo.Torch;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Metrics;
@@ -14,7 +13,8 @@ namespace SvqVideo.Metrics;
 /// <item>Or one safetensors file holding every key (write it once with <see cref="ExportSafeTensors"/>).</item>
 /// </list>
 /// Each file may be in any of the three formats (zip torch.save, legacy torch.save, safetensors); the
-/// format is recognised from the first bytes. Every reader parses data only, never code.
+/// format is recognised from the first bytes by SvqVideo's one PyTorch file reader (in SvqVideo.Interop),
+/// which parses data only, never code.
 /// </summary>
 public static class LpipsWeights
 {
@@ -38,24 +38,20 @@ public static class LpipsWeights
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     public static Lpips Load(string trunkPath, string calibrationPath)
     {
-        var all = ReadTensors(trunkPath);
-        try
+        var (trunk, all) = ReadTensors(trunkPath);
+        using (trunk)
         {
-            foreach (var (k, v) in ReadTensors(calibrationPath))
+            var (calibration, lins) = ReadTensors(calibrationPath);
+            using (calibration)
             {
-                if (all.Remove(k, out var old))
+                var merged = new Dictionary<string, Tensor>(all, StringComparer.Ordinal);
+                foreach (var (k, v) in lins)
                 {
-                    old.Dispose();
+                    merged[k] = v;
                 }
 
-                all[k] = v;
+                return Build(merged, $"{trunkPath} + {calibrationPath}");
             }
-
-            return Build(all, $"{trunkPath} + {calibrationPath}");
-        }
-        finally
-        {
-            DisposeAll(all);
         }
     }
 
@@ -68,14 +64,10 @@ public static class LpipsWeights
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static Lpips Load(string weightsPath)
     {
-        var all = ReadTensors(weightsPath);
-        try
+        var (file, all) = ReadTensors(weightsPath);
+        using (file)
         {
             return Build(all, weightsPath);
-        }
-        finally
-        {
-            DisposeAll(all);
         }
     }
 
@@ -132,7 +124,7 @@ public static class LpipsWeights
                 return false;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or NotImplementedException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             reason = $"LPIPS unavailable: {e.Message}";
             return false;
@@ -159,65 +151,28 @@ public static class LpipsWeights
     }
 
     /// <summary>
-    /// Reads every tensor of a weights file onto the CPU: safetensors, zip torch.save (via
-    /// TorchSharp.PyBridge) or legacy torch.save (via <see cref="LegacyTorchFile"/>). The caller owns the tensors.
+    /// Reads a weights file through SvqVideo's one PyTorch file reader (safetensors, zip or legacy torch.save;
+    /// data only, never code): its state dict, owned by the returned file.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is in none of these formats or is corrupt.</exception>
+    /// <exception cref="InvalidDataException">The file is in none of these formats, is corrupt, or holds no state dict.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static Dictionary<string, Tensor> ReadTensors(string path)
+    private static (PyTorchFile File, Dictionary<string, Tensor> Tensors) ReadTensors(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"LPIPS weights file not found: {path}", path);
         }
 
-        var head = new byte[9];
-        using (var s = File.OpenRead(path))
-        {
-            s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-
-        if (head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)
-        {
-            return ReadZipTorchFile(path);
-        }
-
-        if (head[0] == 0x80)
-        {
-            return LegacyTorchFile.ReadStateDict(path);
-        }
-
-        if (head[8] == '{')
-        {
-            return SafeTensors.Read(path).Tensors;
-        }
-
-        throw new InvalidDataException($"{path}: not a torch.save file (zip or legacy) nor a safetensors file");
-    }
-
-    private static Dictionary<string, Tensor> ReadZipTorchFile(string path)
-    {
-        Hashtable table;
+        var file = PyTorchFile.Read(path);
         try
         {
-            using var stream = File.OpenRead(path);
-            table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false, skipTensorRead: false);
+            return (file, file.StateDict().Tensors);
         }
-        catch (Exception e) when (e is not InvalidDataException and not IOException)
+        catch
         {
-            throw new InvalidDataException($"{path}: cannot read this torch.save file as a state dict ({e.Message})", e);
+            file.Dispose();
+            throw;
         }
-
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is string key && entry.Value is Tensor t)
-            {
-                result[key] = t;
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Maps the file keys onto the module's keys, checks completeness, and loads them strictly.</summary>
@@ -284,14 +239,6 @@ public static class LpipsWeights
         {
             lpips.Dispose();
             throw;
-        }
-    }
-
-    private static void DisposeAll(Dictionary<string, Tensor> tensors)
-    {
-        foreach (var t in tensors.Values)
-        {
-            t.Dispose();
         }
     }
 }

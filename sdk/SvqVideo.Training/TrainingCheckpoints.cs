@@ -24,14 +24,7 @@ internal static class TrainingCheckpoints
             tensors.AddRange(OptimizerCheckpoint.Save(run.Optimizer, run.ParameterNames));
             tensors.Add(new(Trainer.TorchRngKey, get_rng_state()));
             tensors.Add(new(Trainer.NoiseRngKey, run.Noise.get_state()));
-            var manifest = new CheckpointManifest
-            {
-                Model = run.Model.Config,
-                Quantizer = run.Model.Quantizer?.Options,
-                ChannelOrder = run.Model.Config.Channels == 1 ? "gray" : "RGB",
-                Training = state.ToJson(),
-            };
-            Checkpoint.Save(Path.Combine(run.Folder, fileName), manifest, tensors);
+            Checkpoint.Save(Path.Combine(run.Folder, fileName), CheckpointManifest.For(run.Model, state.ToJson()), tensors);
         }
 
         if (fileName == Trainer.LastFileName)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SvqVideo.Testing;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Bench.Tests;
@@ -10,9 +10,9 @@ namespace SvqVideo.Bench.Tests;
 /// </summary>
 public sealed class BenchTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-bench-test-");
+    private readonly TempFolder _dir = new("svq-bench-test-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>OpenSTL publishes SimVP+gSTA on Moving MNIST as 46.8 M parameters and 16.5 G FLOPs (one multiply-add = one FLOP).</summary>
     [Fact]
@@ -49,7 +49,7 @@ public sealed class BenchTests : IDisposable
     [Fact]
     public void QuickRunWritesAReportWithTheMachineLimitAndTargets()
     {
-        string json = Path.Combine(_dir.FullName, "bench.json");
+        string json = _dir.Combine("bench.json");
         var (code, stdout, stderr) = Run(["--quick", "--reps", "1", "--only", "machine,forecast", "--json", json]);
         Assert.True(code == 0, stderr);
         Assert.Contains("fp32 GEMM 2048³", stdout, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class BenchTests : IDisposable
         Assert.True((double)report["machine_limit"]!["gemm_gflops"]! > 0);
         Assert.True((double)report["forecast"]!["seconds"]! > 0);
         Assert.Contains(report["targets"]!.AsArray(), t => ((string)t!["target"]!).StartsWith("forecast", StringComparison.Ordinal));
-        Assert.DoesNotContain(Directory.EnumerateFiles(_dir.FullName), f => f.Contains(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_dir.Path), f => f.Contains(".tmp", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -83,28 +83,9 @@ public sealed class BenchTests : IDisposable
     {
         var (code, _, stderr) = Run(["--only", "nonsense"]);
         Assert.Equal(2, code);
-        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, onnx)", stderr.Trim());
+        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, onnx, fit)", stderr.Trim());
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "SvqVideo.Bench.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"SvqVideo.Bench {string.Join(' ', args)} did not finish in 5 minutes");
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static ProcessRunner.Result Run(string[] args) =>
+        ProcessRunner.RunDotnet(Path.Combine(AppContext.BaseDirectory, "SvqVideo.Bench.dll"), args, TimeSpan.FromMinutes(5));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Cli.Tests;
 
@@ -8,11 +9,11 @@ public sealed class AbCommandTests : IDisposable
     private static readonly string[] Tiny = ["--train-clips", "64", "--max-steps-per-epoch", "3", "--val-clips", "16", "--test-clips", "16", "--threads", "2"];
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-ab-");
+    private readonly TempFolder _dir = new("svq-cli-ab-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
-    private string In(string name) => Path.Combine(_dir.FullName, name);
+    private string In(string name) => _dir.Combine(name);
 
     [Fact]
     public void TwoQuantizersGiveATableJsonAValidationLossPngAndAnHtmlReport()

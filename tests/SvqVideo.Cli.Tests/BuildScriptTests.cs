@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SvqVideo.Testing;
 
 namespace SvqVideo.Cli.Tests;
@@ -9,9 +8,9 @@ namespace SvqVideo.Cli.Tests;
 /// </summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("svq-build-script-");
+    private readonly TempFolder _root = new("svq-build-script-");
 
-    public void Dispose() => _root.Delete(true);
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public void OneBuildIsEnoughUntilASourceChanges()
@@ -27,7 +26,7 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Equal(["build", "run plugins"], Calls());
 
         // A changed source is built once, by the next call.
-        File.SetLastWriteTimeUtc(Path.Combine(_root.FullName, "sdk", "A.cs"), DateTime.UtcNow.AddSeconds(5));
+        File.SetLastWriteTimeUtc(_root.Combine("sdk", "A.cs"), DateTime.UtcNow.AddSeconds(5));
         Assert.Equal(1, Bash("scripts/build.sh --check").ExitCode);
         Assert.Contains("building", Bash("./svqvideo plugins").Stderr, StringComparison.Ordinal);
         Assert.Equal(["build", "run plugins", "build", "run plugins"], Calls());
@@ -40,7 +39,7 @@ public sealed class BuildScriptTests : IDisposable
         var r = Bash("./svqvideo plugins");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("build failed", r.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_root.FullName, "artifacts", ".build-stamp")));
+        Assert.False(File.Exists(_root.Combine("artifacts", ".build-stamp")));
         Assert.Equal(1, Bash("scripts/build.sh --check").ExitCode);
     }
 
@@ -48,28 +47,28 @@ public sealed class BuildScriptTests : IDisposable
     private void Lay(bool failBuild = false)
     {
         string repo = Fixtures.RepositoryRoot;
-        Directory.CreateDirectory(Path.Combine(_root.FullName, "scripts"));
+        Directory.CreateDirectory(_root.Combine("scripts"));
         foreach (var script in new[] { "svqvideo", Path.Combine("scripts", "build.sh") })
         {
-            File.Copy(Path.Combine(repo, script), Path.Combine(_root.FullName, script));
+            File.Copy(Path.Combine(repo, script), _root.Combine(script));
         }
 
         foreach (var folder in new[] { "sdk", "plugins", "hosts", "datasets", "fake-bin" })
         {
-            Directory.CreateDirectory(Path.Combine(_root.FullName, folder));
+            Directory.CreateDirectory(_root.Combine(folder));
         }
 
-        File.WriteAllText(Path.Combine(_root.FullName, "sdk", "A.cs"), "class A { }");
-        File.SetLastWriteTimeUtc(Path.Combine(_root.FullName, "sdk", "A.cs"), DateTime.UtcNow.AddMinutes(-5));
+        File.WriteAllText(_root.Combine("sdk", "A.cs"), "class A { }");
+        File.SetLastWriteTimeUtc(_root.Combine("sdk", "A.cs"), DateTime.UtcNow.AddMinutes(-5));
         foreach (var file in new[] { "SvqVideo.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
         {
-            File.WriteAllText(Path.Combine(_root.FullName, file), "");
-            File.SetLastWriteTimeUtc(Path.Combine(_root.FullName, file), DateTime.UtcNow.AddMinutes(-5));
+            File.WriteAllText(_root.Combine(file), "");
+            File.SetLastWriteTimeUtc(_root.Combine(file), DateTime.UtcNow.AddMinutes(-5));
         }
 
         string fake = $$"""
             #!/usr/bin/env bash
-            root="{{_root.FullName}}"
+            root="{{_root.Path}}"
             if [ "$1" = build ]; then
               echo build >> "$root/calls.log"
               {{(failBuild ? "exit 1" : "")}}
@@ -80,7 +79,7 @@ public sealed class BuildScriptTests : IDisposable
               echo "run $*" >> "$root/calls.log"
             fi
             """;
-        string dotnet = Path.Combine(_root.FullName, "fake-bin", "dotnet");
+        string dotnet = _root.Combine("fake-bin", "dotnet");
         File.WriteAllText(dotnet, fake.Replace("\r", "", StringComparison.Ordinal));
         if (!OperatingSystem.IsWindows())
         {
@@ -90,20 +89,13 @@ public sealed class BuildScriptTests : IDisposable
 
     private string[] Calls()
     {
-        string log = Path.Combine(_root.FullName, "calls.log");
+        string log = _root.Combine("calls.log");
         return File.Exists(log) ? File.ReadAllLines(log) : [];
     }
 
-    private CliRunner.Result Bash(string command)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _root.FullName };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(command);
-        psi.Environment["PATH"] = Path.Combine(_root.FullName, "fake-bin") + ":" + Environment.GetEnvironmentVariable("PATH");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return new CliRunner.Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private ProcessRunner.Result Bash(string command) =>
+        ProcessRunner.Run("bash", ["-c", command], TimeSpan.FromMinutes(5), new Dictionary<string, string>
+        {
+            ["PATH"] = _root.Combine("fake-bin") + ":" + Environment.GetEnvironmentVariable("PATH"),
+        }, _root.Path);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 
 namespace SvqVideo.Cli.Tests;
@@ -6,14 +7,14 @@ namespace SvqVideo.Cli.Tests;
 /// <summary>Ctrl+C (SIGINT) on a running <c>train</c>: exit code 130, a one-line message, no temp files, and the checkpoints on disk intact.</summary>
 public sealed class CancellationTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-cancel-");
+    private readonly TempFolder _dir = new("svq-cli-cancel-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task InterruptedTrainingExitsWith130AndLeavesOnlyCompleteFiles()
     {
-        string run = Path.Combine(_dir.FullName, "run");
+        string run = _dir.Combine("run");
         using var p = CliRunner.Start(CliRunner.CliDll, ["train", "--preset", "demo", "--budget", "10m", "--train-clips", "64", "--max-steps-per-epoch", "3", "--out", run, "--threads", "2"]);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

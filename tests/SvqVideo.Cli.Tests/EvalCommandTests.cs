@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Cli.Tests;
 
@@ -6,16 +7,16 @@ namespace SvqVideo.Cli.Tests;
 public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.TrainedRun>, IDisposable
 {
     private readonly TrainedRun _run;
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-eval-");
+    private readonly TempFolder _dir = new("svq-cli-eval-");
 
     public EvalCommandTests(TrainedRun run)
     {
         _run = run;
     }
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
-    private string In(string name) => Path.Combine(_dir.FullName, name);
+    private string In(string name) => _dir.Combine(name);
 
     [Fact]
     public void EvalOfATrainedCheckpointPrintsEveryMetricAsJsonAndWritesTheReport()
@@ -87,11 +88,11 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.TrainedRun
     /// <summary>One tiny training run on the demo preset, shared by the tests of this class.</summary>
     public sealed class TrainedRun : IDisposable
     {
-        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-eval-train-");
+        private readonly TempFolder _dir = new("svq-cli-eval-train-");
 
         public TrainedRun()
         {
-            var r = CliRunner.Cli("train", "--preset", "demo", "--budget", "10s", "--train-clips", "64", "--max-steps-per-epoch", "3", "--out", _dir.FullName, "--json", "--threads", "2");
+            var r = CliRunner.Cli("train", "--preset", "demo", "--budget", "10s", "--train-clips", "64", "--max-steps-per-epoch", "3", "--out", _dir.Path, "--json", "--threads", "2");
             if (r.ExitCode != 0)
             {
                 throw new InvalidOperationException($"the tiny training run failed (exit {r.ExitCode}): {r.Stderr}");
@@ -103,6 +104,6 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.TrainedRun
 
         public string BestCheckpoint { get; }
 
-        public void Dispose() => _dir.Delete(true);
+        public void Dispose() => _dir.Dispose();
     }
 }

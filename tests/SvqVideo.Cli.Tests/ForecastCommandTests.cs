@@ -1,15 +1,16 @@
 using System.Text.Json;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Cli.Tests;
 
 /// <summary>End to end through the built CLI: forecast --fit, and the bad inputs of issue #6.</summary>
 public sealed class ForecastCommandTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-forecast-");
+    private readonly TempFolder _dir = new("svq-cli-forecast-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
-    private string In(string name) => Path.Combine(_dir.FullName, name);
+    private string In(string name) => _dir.Combine(name);
 
     [Fact]
     public void FitOnTheVideoThenForecastWritesContextPlusForecastAtTheInputsSizeAndFps()
@@ -29,7 +30,7 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.DoesNotContain("NNPACK", r.Stderr, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal(6, doc.RootElement.GetProperty("forecast_frames").GetInt32());
-        Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp*"));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp*"));
     }
 
     [Fact]
@@ -138,15 +139,15 @@ public sealed class ForecastCommandTests : IDisposable
         AssertFailsCleanly(4, "forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", "--plugins", In("no-plugins"));
     }
 
-    private CliRunner.Result AssertFailsCleanly(int code, params string[] args)
+    private ProcessRunner.Result AssertFailsCleanly(int code, params string[] args)
     {
-        var before = Directory.GetFiles(_dir.FullName, "*", SearchOption.AllDirectories).ToHashSet();
+        var before = Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).ToHashSet();
         var r = CliRunner.Cli(args);
         Assert.True(r.ExitCode == code, $"exit {r.ExitCode}, expected {code}: {r.Stderr}");
         var lines = r.Stderr.Trim().Split('\n');
         Assert.True(lines.Length == 1, "expected one stderr line, got: " + r.Stderr);
         Assert.StartsWith("svqvideo: error: ", lines[0], StringComparison.Ordinal);
-        var after = Directory.GetFiles(_dir.FullName, "*", SearchOption.AllDirectories);
+        var after = Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories);
         Assert.All(after, f => Assert.Contains(f, before));
         return r;
     }

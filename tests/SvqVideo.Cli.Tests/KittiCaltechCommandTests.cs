@@ -1,15 +1,16 @@
 using System.Text.Json;
 using OpenCvSharp;
 using PureHDF;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Cli.Tests;
 
 /// <summary>The <c>kitticaltech</c> preset end to end: train on generated KITTI hickle files, score on a generated Caltech video.</summary>
 public sealed class KittiCaltechCommandTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-kitti-");
+    private readonly TempFolder _dir = new("svq-cli-kitti-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     private static void WriteKitti(string root, string part, int frames)
     {
@@ -40,11 +41,11 @@ public sealed class KittiCaltechCommandTests : IDisposable
     [Fact]
     public void TrainsOnKittiAndScoresOnCaltech()
     {
-        string root = Path.Combine(_dir.FullName, "kitticaltech");
+        string root = _dir.Combine("kitticaltech");
         WriteKitti(root, "train", 33);
         WriteKitti(root, "val", 11);
         WriteCaltech(Path.Combine(root, "caltech", "set06", "V000.mp4"), 36);
-        string run = Path.Combine(_dir.FullName, "run");
+        string run = _dir.Combine("run");
 
         var train = CliRunner.Cli("train", "--preset", "kitticaltech", "--data", root, "--hid-s", "8", "--hid-t", "16", "--n-t", "2", "--codebook-size", "64",
             "--batch-size", "2", "--epochs", "1", "--budget", "60s", "--out", run, "--json", "--threads", "2");
@@ -54,7 +55,7 @@ public sealed class KittiCaltechCommandTests : IDisposable
             Assert.True(File.Exists(doc.RootElement.GetProperty("best_checkpoint").GetString()));
         }
 
-        string evalOut = Path.Combine(_dir.FullName, "eval");
+        string evalOut = _dir.Combine("eval");
         var eval = CliRunner.Cli("eval", "--checkpoint", Path.Combine(run, "best.safetensors"), "--data", root, "--out", evalOut, "--json", "--threads", "2");
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         Assert.True(File.Exists(Path.Combine(evalOut, "metrics.json")));
@@ -66,9 +67,9 @@ public sealed class KittiCaltechCommandTests : IDisposable
     [Fact]
     public void BadChannelOrderIsAOneLineUsageError()
     {
-        string plan = Path.Combine(_dir.FullName, "plan.json");
+        string plan = _dir.Combine("plan.json");
         File.WriteAllText(plan, """{ "dataset": { "kind": "kitticaltech", "frames_in": 10, "frames_out": 1, "test_channel_order": "grb" } }""");
-        var r = CliRunner.Cli("train", "--preset", plan, "--data", _dir.FullName, "--out", Path.Combine(_dir.FullName, "run"));
+        var r = CliRunner.Cli("train", "--preset", plan, "--data", _dir.Path, "--out", _dir.Combine("run"));
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("svqvideo: error: 'test_channel_order' must be rgb or bgr, got 'grb'", r.Stderr.Trim());
     }

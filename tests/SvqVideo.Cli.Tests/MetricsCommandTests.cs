@@ -1,17 +1,18 @@
 using System.Text.Json;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Cli.Tests;
 
 public sealed class MetricsCommandTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-metrics-");
+    private readonly TempFolder _dir = new("svq-cli-metrics-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void IdenticalVideosScoreZeroErrorAndInfinitePsnr()
     {
-        var a = TestVideos.MovingSquare(Path.Combine(_dir.FullName, "a.mp4"), 6, 32, 24);
+        var a = TestVideos.MovingSquare(_dir.Combine("a.mp4"), 6, 32, 24);
         var r = CliRunner.Cli("metrics", "--pred", a, "--truth", a, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
@@ -24,8 +25,8 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public void DifferentVideosGiveAPositiveError()
     {
-        var a = TestVideos.MovingSquare(Path.Combine(_dir.FullName, "a.mp4"), 6, 32, 24, speed: 2);
-        var b = TestVideos.MovingSquare(Path.Combine(_dir.FullName, "b.mp4"), 6, 32, 24, speed: 3);
+        var a = TestVideos.MovingSquare(_dir.Combine("a.mp4"), 6, 32, 24, speed: 2);
+        var b = TestVideos.MovingSquare(_dir.Combine("b.mp4"), 6, 32, 24, speed: 3);
         var r = CliRunner.Cli("metrics", "--pred", a, "--truth", b, "--json", "--skip", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
@@ -36,7 +37,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public void TextFileNamedMp4IsAOneLineErrorWithExitCode3()
     {
-        var bad = Path.Combine(_dir.FullName, "notes.mp4");
+        var bad = _dir.Combine("notes.mp4");
         File.WriteAllText(bad, "this is not a video");
         var r = CliRunner.Cli("metrics", "--pred", bad, "--truth", bad);
         Assert.Equal(3, r.ExitCode);

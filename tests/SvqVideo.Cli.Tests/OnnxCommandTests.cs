@@ -15,11 +15,11 @@ namespace SvqVideo.Cli.Tests;
 /// </summary>
 public sealed class OnnxCommandTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-onnx-");
+    private readonly TempFolder _dir = new("svq-cli-onnx-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
-    private string In(string name) => Path.Combine(_dir.FullName, name);
+    private string In(string name) => _dir.Combine(name);
 
     [Fact]
     public void ExportWritesACheckedModelThatForecastAccepts()
@@ -40,7 +40,7 @@ public sealed class OnnxCommandTests : IDisposable
         Assert.True(forecast.ExitCode == 0, forecast.Stderr);
         var (frames, width, height, _) = TestVideos.Probe(In("out.mp4"));
         Assert.Equal((4 + 9, 32, 24), (frames, width, height));
-        Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp*"));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp*"));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class OnnxCommandTests : IDisposable
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("quantizer 'scale' has no ONNX form", r.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(In("scale.onnx")));
-        Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp*"));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp*"));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class OnnxCommandTests : IDisposable
     private static string Save(string path, PluginCatalog catalog, ModelConfig config, IQuantizer quantizer)
     {
         using var model = catalog.GetModel("simvp").Create(config, quantizer);
-        Checkpoint.Save(path, new CheckpointManifest { Model = config, Quantizer = quantizer.Options, ChannelOrder = "gray" }, model.Module.state_dict());
+        Checkpoint.SaveModel(path, model);
         return path;
     }
 

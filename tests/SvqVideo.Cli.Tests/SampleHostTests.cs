@@ -5,15 +5,15 @@ namespace SvqVideo.Cli.Tests;
 /// <summary>The embedding sample, built and run as a user would, on a generated video.</summary>
 public sealed class SampleHostTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-sample-");
+    private readonly TempFolder _dir = new("svq-sample-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void SampleStreamsAVideoThroughAPluginPredictorAndDrawsTheForecast()
     {
-        var video = TestVideos.MovingSquare(Path.Combine(_dir.FullName, "in.mp4"), 12, 32, 24);
-        var png = Path.Combine(_dir.FullName, "forecast.png");
+        var video = TestVideos.MovingSquare(_dir.Combine("in.mp4"), 12, 32, 24);
+        var png = _dir.Combine("forecast.png");
         string plugins = Path.Combine(Fixtures.RepositoryRoot, "artifacts", "test-plugins", "v1");
         var r = CliRunner.Run(CliRunner.SampleDll, [plugins, "echo", video, png], TimeSpan.FromMinutes(2));
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -28,7 +28,7 @@ public sealed class SampleHostTests : IDisposable
     [Fact]
     public void SampleReportsAMissingPluginFolderInOneLine()
     {
-        var r = CliRunner.Run(CliRunner.SampleDll, [Path.Combine(_dir.FullName, "nothing"), "echo", "x.mp4", "y.png"], TimeSpan.FromMinutes(1));
+        var r = CliRunner.Run(CliRunner.SampleDll, [_dir.Combine("nothing"), "echo", "x.mp4", "y.png"], TimeSpan.FromMinutes(1));
         Assert.Equal(1, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }

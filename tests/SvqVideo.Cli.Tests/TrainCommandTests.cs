@@ -1,18 +1,19 @@
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 
 namespace SvqVideo.Cli.Tests;
 
 public sealed class TrainCommandTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-cli-train-");
+    private readonly TempFolder _dir = new("svq-cli-train-");
 
-    public void Dispose() => _dir.Delete(true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void ADivergingRunStopsWithOneLineNamingTheStepAndExitCode7AndKeepsFiniteCheckpoints()
     {
         // A learning rate of 1e30 sends the weights to ~1e30 in the first step, so the second step's loss is not finite.
-        string run = Path.Combine(_dir.FullName, "run");
+        string run = _dir.Combine("run");
         var r = CliRunner.Cli("train", "--preset", "demo", "--lr", "1e30", "--schedule", "constant", "--train-clips", "32", "--batch-size", "4",
             "--max-steps-per-epoch", "4", "--epochs", "2", "--out", run);
         Assert.Equal(7, r.ExitCode);

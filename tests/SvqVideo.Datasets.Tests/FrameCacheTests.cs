@@ -1,3 +1,5 @@
+using SvqVideo.Testing;
+
 namespace SvqVideo.Datasets.Tests;
 
 public sealed class FrameCacheTests

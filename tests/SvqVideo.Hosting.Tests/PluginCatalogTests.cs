@@ -20,6 +20,8 @@ public sealed class PluginCatalogTests
         Assert.Contains(catalog.Entries, e => e.Name == "echo" && e.Kind == PluginKind.Predictor);
         Assert.Same(catalog.GetQuantizer("SCALE"), catalog.FindQuantizer("scale"));
         Assert.Same(catalog, catalog.GetService(typeof(IQuantizerResolver)));
+        Assert.Same(catalog, catalog.GetService(typeof(IForecastModelResolver)));
+        Assert.Null(catalog.FindModel("scale"));
     }
 
     [Fact]
@@ -85,6 +87,10 @@ public sealed class PluginCatalogTests
     {
         var e = Assert.Throws<PluginLoadException>(() => PluginCatalog.Load(Path.Combine(Path.GetTempPath(), "svq-no-such-folder-" + Guid.NewGuid())));
         Assert.StartsWith("plugin folder does not exist", e.Message, StringComparison.Ordinal);
+
+        // An SDK message names no application's flags or scripts; the CLI adds those where it catches this.
+        Assert.DoesNotContain("--", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("scripts/", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

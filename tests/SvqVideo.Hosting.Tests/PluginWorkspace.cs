@@ -5,12 +5,9 @@ namespace SvqVideo.Hosting.Tests;
 /// <summary>A temporary plugin folder assembled from the separately built test plugins.</summary>
 internal sealed class PluginWorkspace : IDisposable
 {
-    public PluginWorkspace()
-    {
-        Root = Directory.CreateTempSubdirectory("svq-plugins-").FullName;
-    }
+    private readonly TempFolder _folder = new("svq-plugins-");
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public static string Built(string variant, string assemblyName) =>
         Path.Combine(Fixtures.RepositoryRoot, "artifacts", "test-plugins", variant, assemblyName);
@@ -45,14 +42,5 @@ internal sealed class PluginWorkspace : IDisposable
         File.Move(staging, target, overwrite: true);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

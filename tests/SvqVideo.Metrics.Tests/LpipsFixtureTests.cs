@@ -7,29 +7,16 @@ namespace SvqVideo.Metrics.Tests;
 /// <summary>lpips package golden fixtures (kind <c>lpips_alex</c>), on every available device.</summary>
 public sealed class LpipsFixtureTests
 {
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var file in Fixtures.Find(k => k == "lpips_alex"))
-        {
-            foreach (var device in TestDevices.Names)
-            {
-                data.Add(Fixtures.RelativePath(file), device);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => Fixtures.OnDevices(k => k == "lpips_alex");
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void LpipsReproducesDistanceAndEveryLayerForRgbAndGrayPairs(string file, string device)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
+        var dev = TestDevices.Require(device);
         using var fx = Fixtures.Load(file);
         Assert.Equal("alex", fx.Config.GetProperty("net").GetString());
         Assert.Equal("0.1", fx.Config.GetProperty("version").GetString());
-        var dev = TestDevices.TryGet(device)!;
         using var lpips = new Lpips();
         fx.LoadInto(lpips);
         lpips.to(dev);
@@ -47,11 +34,6 @@ public sealed class LpipsFixtureTests
             }
         }
 
-        Assert.NotEmpty(fx.Outputs);
-        foreach (var name in fx.Outputs)
-        {
-            Assert.True(computed.ContainsKey(name), $"{file}: output '{name}' has no computation in this test");
-            TensorAssert.Close(fx[name], computed[name], fx.Atol, fx.Rtol, $"{file}:{name}");
-        }
+        fx.AssertOutputs(computed, $"on {device}");
     }
 }

@@ -6,28 +6,15 @@ namespace SvqVideo.Metrics.Tests;
 /// <summary>OpenSTL <c>metric()</c> golden fixtures (kind <c>metrics</c>), on every available device.</summary>
 public sealed class MetricsFixtureTests
 {
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var file in Fixtures.Find(k => k == "metrics"))
-        {
-            foreach (var device in TestDevices.Names)
-            {
-                data.Add(Fixtures.RelativePath(file), device);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => Fixtures.OnDevices(k => k == "metrics");
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void FrameMetricsReproduceEveryOpenStlOutput(string file, string device)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
+        var dev = TestDevices.Require(device);
         using var fx = Fixtures.Load(file);
         using var scope = NewDisposeScope();
-        var dev = TestDevices.TryGet(device)!;
         var pred = fx["pred"].to(dev);
         var target = fx["true"].to(dev);
         var mse = FrameMetrics.SumSquaredError(pred, target).mean();
@@ -44,22 +31,16 @@ public sealed class MetricsFixtureTests
             ["psnr_per_frame"] = psnr,
         };
 
-        Assert.NotEmpty(fx.Outputs);
-        foreach (var name in fx.Outputs)
-        {
-            Assert.True(computed.ContainsKey(name), $"{file}: output '{name}' has no computation in this test");
-            TensorAssert.Close(fx[name], computed[name], fx.Atol, fx.Rtol, $"{file}:{name}");
-        }
+        fx.AssertOutputs(computed, $"on {device}");
     }
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void MetricSetReportMatchesTheFixtureWhenFedOneClipAtATime(string file, string device)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
+        var dev = TestDevices.Require(device);
         using var fx = Fixtures.Load(file);
         using var scope = NewDisposeScope();
-        var dev = TestDevices.TryGet(device)!;
         var pred = fx["pred"].to(dev);
         var target = fx["true"].to(dev);
         var set = new MetricSet(new MetricSetOptions { Metrics = [MetricNames.Mse, MetricNames.Mae, MetricNames.Rmse, MetricNames.Ssim, MetricNames.Psnr] });

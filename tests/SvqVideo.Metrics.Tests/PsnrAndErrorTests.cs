@@ -11,9 +11,8 @@ public sealed class PsnrAndErrorTests
     [MemberData(nameof(Devices))]
     public void IdenticalFramesGiveInfinitePsnrAndTheReportKeepsOpenStlsInfiniteMean(string device)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
+        var dev = TestDevices.Require(device);
         using var scope = NewDisposeScope();
-        var dev = TestDevices.TryGet(device)!;
         var target = rand([2, 3, 1, 16, 16], generator: new Generator(3)).to(dev);
         // Frame (0, 1) is predicted exactly; the others are not.
         var pred = (target + randn([2, 3, 1, 16, 16], generator: new Generator(4)).to(dev) * 0.05).clamp(0, 1);

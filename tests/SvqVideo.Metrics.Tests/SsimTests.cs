@@ -11,9 +11,9 @@ public sealed class SsimTests
     [MemberData(nameof(Devices))]
     public void IdenticalFramesScoreExactlyOneInBothVariants(string device)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
+        var dev = TestDevices.Require(device);
         using var scope = NewDisposeScope();
-        var clip = rand([2, 3, 2, 24, 20], generator: new Generator(5)).to(TestDevices.TryGet(device)!);
+        var clip = rand([2, 3, 2, 24, 20], generator: new Generator(5)).to(dev);
         foreach (var variant in new[] { SsimVariant.OpenStl, SsimVariant.Wang })
         {
             var ssim = FrameMetrics.Ssim(clip, clip, variant);
@@ -26,15 +26,13 @@ public sealed class SsimTests
     [MemberData(nameof(Devices))]
     public void WangSsimMatchesAStraightforwardFloat64Reference(string device)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
+        var dev = TestDevices.Require(device);
         using var scope = NewDisposeScope();
         var g = new Generator(17);
         var target = rand([2, 2, 3, 16, 19], ScalarType.Float64, generator: g);
         // Correlated prediction with some values outside [0, 1], so the clip is exercised too.
         var pred = target * 0.7 + rand([2, 2, 3, 16, 19], ScalarType.Float64, generator: g) * 0.5 - 0.05;
         var expected = WangReference(pred.clamp(0, 1), target);
-
-        var dev = TestDevices.TryGet(device)!;
         var got = FrameMetrics.Ssim(pred.to(dev), target.to(dev), SsimVariant.Wang);
         TensorAssert.Close(expected, got, 1e-12, 0, "Wang SSIM vs loop reference");
         Assert.True(got.lt(0.999).all().item<bool>(), "test images should not be near-identical");

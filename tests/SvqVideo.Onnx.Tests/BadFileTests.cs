@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Onnx.Tests;
 
@@ -10,9 +11,9 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 public sealed class BadFileTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-bad-");
+    private readonly TempFolder _dir = new("svq-onnx-bad-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void AFileThatIsNotOnnxIsRefused()
@@ -50,7 +51,7 @@ public sealed class BadFileTests : IDisposable
     [Fact]
     public void AMissingFileIsNamed()
     {
-        string path = Path.Combine(_dir.FullName, "absent.onnx");
+        string path = _dir.Combine("absent.onnx");
         AssertOneLine<FileNotFoundException>(path, "model not found");
     }
 
@@ -74,7 +75,7 @@ public sealed class BadFileTests : IDisposable
 
     private string Write(string name, byte[] bytes)
     {
-        string path = Path.Combine(_dir.FullName, name);
+        string path = _dir.Combine(name);
         File.WriteAllBytes(path, bytes);
         return path;
     }

@@ -13,15 +13,15 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 public sealed class ContractTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-contract-");
+    private readonly TempFolder _dir = new("svq-onnx-contract-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void FileDeclaresTheDocumentedTensorsOpsetAndMetadata()
     {
         using var model = SmallModels.Create("svq", residual: true);
-        string path = Path.Combine(_dir.FullName, "model.onnx");
+        string path = _dir.Combine("model.onnx");
         var result = OnnxExporter.Export(model, path, new OnnxExportOptions { SourceSha256 = "00ff", ChannelOrder = "gray", Configuration = "{\"x\":1}" });
         var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
 
@@ -64,7 +64,7 @@ public sealed class ContractTests : IDisposable
     {
         using var model = SmallModels.Create("rvq", translator);
         SmallModels.Train(model, steps: 2);
-        using var onnx = Exported.Open(model, Path.Combine(_dir.FullName, $"{translator}18.onnx"), new OnnxExportOptions { Opset = 18 });
+        using var onnx = Exported.Open(model, _dir.Combine($"{translator}18.onnx"), new OnnxExportOptions { Opset = 18 });
         using var scope = NewDisposeScope();
         var x = SmallModels.MovingSquares(2, SmallModels.Frames, 1, SmallModels.Size, 3);
 
@@ -79,13 +79,13 @@ public sealed class ContractTests : IDisposable
         using var testPlugins = Hosting.PluginCatalog.Load(Path.Combine(Fixtures.RepositoryRoot, "artifacts", "test-plugins", "v1"), new Hosting.PluginCatalogOptions { Strict = false });
         var scale = testPlugins.GetQuantizer("scale").Create(new QuantizerOptions { Kind = "scale", Dimension = SmallModels.HidS });
         using var model = Plugins.Catalog.GetModel("simvp").Create(SmallModels.Config(), scale);
-        string path = Path.Combine(_dir.FullName, "scale.onnx");
+        string path = _dir.Combine("scale.onnx");
 
         var e = Assert.Throws<OnnxExportNotSupportedException>(() => OnnxExporter.Export(model, path));
 
         Assert.Contains("quantizer 'scale' has no ONNX form", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
-        Assert.Empty(_dir.GetFiles());
+        Assert.Empty(Directory.GetFiles(_dir.Path));
     }
 
     [Fact]

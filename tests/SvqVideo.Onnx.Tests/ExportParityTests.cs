@@ -14,9 +14,9 @@ namespace SvqVideo.Onnx.Tests;
 public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
 {
     private const double Tolerance = 1e-4;
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-parity-");
+    private readonly TempFolder _dir = new("svq-onnx-parity-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     public static TheoryData<string, string> Combinations()
     {
@@ -70,7 +70,7 @@ public sealed class ExportParityTests(ITestOutputHelper output) : IDisposable
         using var model = WellSeparated(fx, quantizer == "(none)" ? null : quantizer, input);
         using var scope = NewDisposeScope();
         var expected = Exported.TorchForecast(model, input, model.FramesPerPass);
-        using var predictor = Exported.Open(model, Path.Combine(_dir.FullName, $"{fx.Name}.{quantizer}.onnx"));
+        using var predictor = Exported.Open(model, _dir.Combine($"{fx.Name}.{quantizer}.onnx"));
         var actual = Exported.Forecast(predictor, input, model.FramesPerPass);
         output.WriteLine($"{fx.Name} + {quantizer}: max |onnx - torch| = {TensorAssert.MaxAbsDiff(expected, actual):g3}");
         TensorAssert.Close(expected, actual, Tolerance, 0, $"{fx.Name} + {quantizer}: ONNX Runtime vs TorchSharp");

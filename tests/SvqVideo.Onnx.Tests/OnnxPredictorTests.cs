@@ -11,9 +11,9 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 public sealed class OnnxPredictorTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-predictor-");
+    private readonly TempFolder _dir = new("svq-onnx-predictor-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Theory]
     [InlineData(1)]
@@ -24,7 +24,7 @@ public sealed class OnnxPredictorTests : IDisposable
     {
         var model = SmallModels.Create("svq");
         SmallModels.Train(model, steps: 4);
-        using var onnx = Exported.Open(model, Path.Combine(_dir.FullName, "model.onnx"));
+        using var onnx = Exported.Open(model, _dir.Combine("model.onnx"));
         using var torchPredictor = new TorchFramePredictor(model, CPU, "test");
         using var scope = NewDisposeScope();
         var contexts = new[] { 4, 6, 5 }.Select((t, i) => Exported.Clips(SmallModels.MovingSquares(1, t, 1, SmallModels.Size, 40 + i))[0]).ToList();
@@ -49,7 +49,7 @@ public sealed class OnnxPredictorTests : IDisposable
     public void StreamingSessionsForecastWhatTheTorchSharpSessionForecasts()
     {
         var model = SmallModels.Create("vq", modelType: "IncepU");
-        using var onnx = Exported.Open(model, Path.Combine(_dir.FullName, "incepu.onnx"));
+        using var onnx = Exported.Open(model, _dir.Combine("incepu.onnx"));
         using var torchPredictor = new TorchFramePredictor(model, CPU, "test");
         using var torchSession = torchPredictor.CreateSession();
         using var onnxSession = onnx.CreateSession();
@@ -67,7 +67,7 @@ public sealed class OnnxPredictorTests : IDisposable
     public void ClippingIsThePredictorsAndTheGraphOutputIsUnclipped()
     {
         using var model = SmallModels.Create(null, residual: true);
-        using var onnx = Exported.Open(model, Path.Combine(_dir.FullName, "residual.onnx"));
+        using var onnx = Exported.Open(model, _dir.Combine("residual.onnx"));
         using var scope = NewDisposeScope();
 
         // Bright context frames: the residual model adds its (untrained, small) change to them, overshooting 1.
@@ -84,7 +84,7 @@ public sealed class OnnxPredictorTests : IDisposable
     public void MetadataAndServicesDescribeTheExportedModel()
     {
         using var model = SmallModels.Create("fsq", modelType: "moga", channels: 3);
-        string path = Path.Combine(_dir.FullName, "moga.onnx");
+        string path = _dir.Combine("moga.onnx");
         using var onnx = Exported.Open(model, path, new OnnxExportOptions { SourceSha256 = "abc123", ChannelOrder = "BGR" });
 
         var m = onnx.Metadata;
@@ -104,7 +104,7 @@ public sealed class OnnxPredictorTests : IDisposable
     public void ContextsOfTheWrongShapeAreRefusedInOneLine()
     {
         using var model = SmallModels.Create(null);
-        using var onnx = Exported.Open(model, Path.Combine(_dir.FullName, "plain.onnx"));
+        using var onnx = Exported.Open(model, _dir.Combine("plain.onnx"));
         var shortContext = new FrameClip(new float[3 * SmallModels.Size * SmallModels.Size], 3, 1, SmallModels.Size, SmallModels.Size);
         var wrongSize = new FrameClip(new float[4 * 8 * 8], 4, 1, 8, 8);
 

@@ -15,9 +15,9 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 public sealed class PyTorchRoundTripTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-pytorch-");
+    private readonly TempFolder _dir = new("svq-onnx-pytorch-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     public static TheoryData<string> ReferenceFixtures() => Fixtures.Names(k => k is "simvp" or "simvpvq");
 
@@ -27,21 +27,21 @@ public sealed class PyTorchRoundTripTests : IDisposable
     {
         using var fx = Fixtures.Load(file);
         string kind = ReferenceModels.FixtureQuantizer(fx) ?? "none";
-        string pth = Path.Combine(_dir.FullName, fx.Name + ".pth");
+        string pth = _dir.Combine(fx.Name + ".pth");
         using (var reference = ReferenceModels.Build(fx, ReferenceModels.FixtureQuantizer(fx)))
         {
             reference.Module.save_py(pth);
         }
 
-        string checkpoint = Path.Combine(_dir.FullName, fx.Name + ".safetensors");
+        string checkpoint = _dir.Combine(fx.Name + ".safetensors");
         using (var imported = ReferenceModels.Create(fx, ReferenceModels.FixtureQuantizer(fx)))
         {
             PyTorchCheckpointImporter.Import(pth, imported);
-            Checkpoint.Save(checkpoint, new CheckpointManifest { Model = imported.Config, Quantizer = imported.Quantizer?.Options, ChannelOrder = "gray" }, imported.Module.state_dict());
+            Checkpoint.SaveModel(checkpoint, imported);
         }
 
         using var torchPredictor = Plugins.Catalog.CreatePredictor("simvp", new PredictorCreateOptions { CheckpointPath = checkpoint, Device = "cpu" });
-        string onnxPath = Path.Combine(_dir.FullName, fx.Name + ".onnx");
+        string onnxPath = _dir.Combine(fx.Name + ".onnx");
         OnnxExporter.Export(torchPredictor.GetService<IForecastModel>()!, onnxPath);
         using var onnx = Exported.OpenFile(onnxPath);
         using var scope = NewDisposeScope();

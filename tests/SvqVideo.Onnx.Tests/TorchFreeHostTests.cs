@@ -10,9 +10,9 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 public sealed class TorchFreeHostTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-host-");
+    private readonly TempFolder _dir = new("svq-onnx-host-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private static string SampleFolder => Path.Combine(Fixtures.RepositoryRoot, "hosts", "SvqVideo.Samples.Onnx", "bin",
         AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0");
@@ -21,7 +21,7 @@ public sealed class TorchFreeHostTests : IDisposable
     public void SampleHostForecastsWithoutLoadingTorchSharpOrLibtorch()
     {
         Skip.IfNot(File.Exists("/proc/self/maps"), "needs Linux's /proc/self/maps");
-        string model = Path.Combine(_dir.FullName, "model.onnx");
+        string model = _dir.Combine("model.onnx");
         using (var m = SmallModels.Create("svq"))
         {
             OnnxExporter.Export(m, model);
@@ -46,7 +46,7 @@ public sealed class TorchFreeHostTests : IDisposable
     [Fact]
     public void SampleHostReportsABadModelInOneLine()
     {
-        string bad = Path.Combine(_dir.FullName, "bad.onnx");
+        string bad = _dir.Combine("bad.onnx");
         File.WriteAllText(bad, "not a model");
         var (exit, _, stderr) = Run(Path.Combine(SampleFolder, "svqvideo-onnx-sample.dll"), Plugins.Folder, bad);
         Assert.Equal(1, exit);

@@ -12,9 +12,9 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 public sealed class TrainedCheckpointTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-onnx-trained-");
+    private readonly TempFolder _dir = new("svq-onnx-trained-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     public static TheoryData<string, string, bool> Cases()
     {
@@ -34,11 +34,11 @@ public sealed class TrainedCheckpointTests : IDisposable
     [MemberData(nameof(Cases))]
     public void TrainedCheckpointForecastsTheSameOnOnnxRuntime(string translator, string quantizer, bool residual)
     {
-        string checkpoint = Path.Combine(_dir.FullName, "trained.safetensors");
+        string checkpoint = _dir.Combine("trained.safetensors");
         using (var model = SmallModels.Create(quantizer, translator, residual))
         {
             SmallModels.Train(model, steps: 6);
-            Checkpoint.Save(checkpoint, new CheckpointManifest { Model = model.Config, Quantizer = model.Quantizer?.Options, ChannelOrder = "gray" }, model.Module.state_dict());
+            Checkpoint.SaveModel(checkpoint, model);
         }
 
         using var torchPredictor = Plugins.Catalog.CreatePredictor("simvp", new PredictorCreateOptions { CheckpointPath = checkpoint, Device = "cpu" });
@@ -46,7 +46,7 @@ public sealed class TrainedCheckpointTests : IDisposable
 
         // Hosts find the export capability on the predictor itself (GetService), as docs/deployment.md says.
         Assert.Same(loaded, torchPredictor.GetService(typeof(SvqVideo.Torch.Onnx.IOnnxExportable)));
-        string onnxPath = Path.Combine(_dir.FullName, "trained.onnx");
+        string onnxPath = _dir.Combine("trained.onnx");
         OnnxExporter.Export(loaded, onnxPath, new OnnxExportOptions { ChannelOrder = "gray" });
         using var onnx = Exported.OpenFile(onnxPath);
         using var scope = NewDisposeScope();

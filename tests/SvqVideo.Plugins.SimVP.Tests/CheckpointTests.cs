@@ -6,12 +6,12 @@ using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP.Tests;
 
-/// <summary>SvqVideo checkpoints of SimVP: save, reload through the predictor factory, and the one-line errors.</summary>
+/// <summary>SvqVideo checkpoints of SimVP: save, reload through the SDK's loader and the predictor factory, and the one-line errors.</summary>
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("svq-simvp-ckpt-").FullName;
+    private readonly TempFolder _dir = new("svq-simvp-ckpt-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>A trained-looking model: one training pass moves the BatchNorm running statistics off their defaults.</summary>
     private static IForecastModel TrainedLooking(bool withSvq, string modelType = "gSTA", string placement = "pre")
@@ -40,12 +40,11 @@ public sealed class CheckpointTests : IDisposable
     [MemberData(nameof(RoundTripCases))]
     public void SavedCheckpointReloadsThroughThePredictorFactoryWithIdenticalOutputs(string modelType, bool withSvq, string placement, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TestDevices.TryGet(deviceName)!;
+        var device = TestDevices.Require(deviceName);
         using var original = TrainedLooking(withSvq, modelType, placement);
         original.Module.to(device).eval();
-        string path = Path.Combine(_dir, "model.safetensors");
-        SimVPCheckpoints.Save(path, original, new JsonObject { ["epoch"] = 3 });
+        string path = _dir.Combine("model.safetensors");
+        Checkpoint.SaveModel(path, original, new JsonObject { ["epoch"] = 3 });
 
         var manifest = Checkpoint.ReadManifest(path);
         Assert.Equal(original.Config, manifest.Model);
@@ -53,7 +52,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(3, (int)manifest.Training!["epoch"]!);
         Assert.Equal("gray", manifest.ChannelOrder);
 
-        using var predictor = new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = deviceName, Services = new QuantizerRegistry() });
+        using var predictor = new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = deviceName, Services = new PluginRegistry() });
         var loaded = Assert.IsAssignableFrom<IForecastModel>(predictor.GetService(typeof(IForecastModel)));
         Assert.Equal(original.Config, loaded.Config);
         Assert.Equal("simvp", predictor.Metadata.Name);
@@ -82,7 +81,7 @@ public sealed class CheckpointTests : IDisposable
     public void TrainingStateUnderOptimAndTrainPrefixesIsIgnoredOnLoad()
     {
         using var original = TrainedLooking(withSvq: false);
-        string path = Path.Combine(_dir, "with-optim.safetensors");
+        string path = _dir.Combine("with-optim.safetensors");
         var tensors = original.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         using var moment = ones(3);
         using var step = tensor(7L);
@@ -90,36 +89,61 @@ public sealed class CheckpointTests : IDisposable
         tensors["train.step"] = step;
         Checkpoint.Save(path, new CheckpointManifest { Model = original.Config }, tensors);
 
-        using var loaded = SimVPCheckpoints.Load(path, quantizers: null);
+        using var loaded = Checkpoint.LoadModel(path, new PluginRegistry());
         Assert.Equal(original.Module.state_dict().Count, loaded.Module.state_dict().Count);
+        Assert.True(loaded.Module.training, "a loaded model is in the mode its factory leaves it");
     }
 
     [Fact]
-    public void MissingQuantizerRegistryIsNamedInTheError()
+    public void AHostOfferingNoQuantizersGetsAnErrorNamingTheQuantizer()
     {
         string path = SaveSmall(withSvq: true);
-        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu" }));
+        var e = Assert.Throws<KeyNotFoundException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu" }));
         Assert.Contains("quantizer 'svq'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("IQuantizerResolver", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no plugin the host offers provides it", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void MissingQuantizerPluginIsNamedInTheError()
     {
         string path = SaveSmall(withSvq: true);
-        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new QuantizerRegistry(withSvq: false) }));
-        Assert.Contains("no loaded plugin provides it", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<KeyNotFoundException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new PluginRegistry(withSvq: false) }));
+        Assert.Contains("no plugin the host offers provides it", e.Message, StringComparison.Ordinal);
         Assert.Contains("'svq'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void CheckpointOfAnotherFamilyIsRejected()
+    public void CheckpointOfAnotherFamilyIsRejectedByTheSimVPPredictor()
     {
         using var model = SmallModels.Create();
-        string path = Path.Combine(_dir, "other.safetensors");
+        string path = _dir.Combine("other.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
-        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        var e = Assert.Throws<ArgumentException>(() => new SimVPPredictorFactory().Create(new PredictorCreateOptions { CheckpointPath = path, Device = "cpu", Services = new PluginRegistry() }));
         Assert.Contains("'convlstm' model, not simvp", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModelFamilyTheResolverLacksIsNamedByTheLoader()
+    {
+        using var model = SmallModels.Create();
+        string path = _dir.Combine("other.safetensors");
+        Checkpoint.Save(path, new CheckpointManifest { Model = model.Config with { Family = "convlstm" } }, model.Module.state_dict());
+        var e = Assert.Throws<KeyNotFoundException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
+        Assert.Contains("'convlstm' model", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheManifestOfAModelRecordsItsConfigQuantizerAndChannelOrder()
+    {
+        using var gray = SmallModels.Create(withSvq: true);
+        var manifest = CheckpointManifest.For(gray, new JsonObject { ["step"] = 5 });
+        Assert.Equal(gray.Config, manifest.Model);
+        Assert.Equal(gray.Quantizer!.Options, manifest.Quantizer);
+        Assert.Equal("gray", manifest.ChannelOrder);
+        Assert.Equal(5, (int)manifest.Training!["step"]!);
+        using var colour = new SimVPModelFactory().Create(SmallModels.Config() with { Channels = 3 }, null);
+        Assert.Equal("RGB", CheckpointManifest.For(colour).ChannelOrder);
+        Assert.Null(CheckpointManifest.For(colour).Quantizer);
     }
 
     [Fact]
@@ -127,9 +151,9 @@ public sealed class CheckpointTests : IDisposable
     {
         using var small = SmallModels.Create();
         using var wider = new SimVPModelFactory().Create(SmallModels.Config().With("hid_T", 24), null);
-        string path = Path.Combine(_dir, "mismatch.safetensors");
+        string path = _dir.Combine("mismatch.safetensors");
         Checkpoint.Save(path, new CheckpointManifest { Model = small.Config }, wider.Module.state_dict());
-        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
         Assert.Contains("shape mismatch for 'hid.", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
     }
@@ -138,10 +162,10 @@ public sealed class CheckpointTests : IDisposable
     public void MissingTensorIsNamed()
     {
         using var model = SmallModels.Create();
-        string path = Path.Combine(_dir, "missing.safetensors");
+        string path = _dir.Combine("missing.safetensors");
         var tensors = model.Module.state_dict().Where(kv => kv.Key != "dec.readout.bias");
         Checkpoint.Save(path, new CheckpointManifest { Model = model.Config }, tensors);
-        var e = Assert.Throws<ArgumentException>(() => SimVPCheckpoints.Load(path, null));
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(path, new PluginRegistry()));
         Assert.Contains("missing key 'dec.readout.bias'", e.Message, StringComparison.Ordinal);
     }
 
@@ -149,7 +173,7 @@ public sealed class CheckpointTests : IDisposable
     public void MissingFileAndMissingPathGiveClearErrors()
     {
         var factory = new SimVPPredictorFactory();
-        var missing = Path.Combine(_dir, "nope.safetensors");
+        var missing = _dir.Combine("nope.safetensors");
         var e = Assert.Throws<FileNotFoundException>(() => factory.Create(new PredictorCreateOptions { CheckpointPath = missing, Device = "cpu" }));
         Assert.Contains(missing, e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => factory.Create(new PredictorCreateOptions { Device = "cpu" }));
@@ -158,8 +182,8 @@ public sealed class CheckpointTests : IDisposable
     private string SaveSmall(bool withSvq)
     {
         using var model = SmallModels.Create(withSvq: withSvq);
-        string path = Path.Combine(_dir, $"small-{withSvq}.safetensors");
-        SimVPCheckpoints.Save(path, model);
+        string path = _dir.Combine($"small-{withSvq}.safetensors");
+        Checkpoint.SaveModel(path, model);
         return path;
     }
 }

@@ -11,8 +11,7 @@ public sealed class ForecastTests
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void ShorterHorizonIsTheFirstFramesOfOnePass(string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TestDevices.TryGet(deviceName)!;
+        var device = TestDevices.Require(deviceName);
         using var model = SmallModels.Create(withSvq: true);
         model.Module.to(device).eval();
         using var scope = NewDisposeScope();
@@ -29,8 +28,7 @@ public sealed class ForecastTests
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void LongerHorizonFeedsEachPassBackAsContextAndTruncatesTheLast(string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TestDevices.TryGet(deviceName)!;
+        var device = TestDevices.Require(deviceName);
         using var model = SmallModels.Create();
         model.Module.to(device).eval();
         using var scope = NewDisposeScope();

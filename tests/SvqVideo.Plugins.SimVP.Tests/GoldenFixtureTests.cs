@@ -1,5 +1,4 @@
 using SvqVideo.Testing;
-using SvqVideo.Torch;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -20,19 +19,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     /// <summary>The axis order of frames (B·T of them), the encoder's and decoder's tensors and SimVP+SVQ's latents.</summary>
     private const string Frames = "N,C,H,W";
 
-    public static TheoryData<string, string> Rows(string kind)
-    {
-        var rows = new TheoryData<string, string>();
-        foreach (var file in Fixtures.Find(k => k == kind))
-        {
-            foreach (var device in TestDevices.Names)
-            {
-                rows.Add(Fixtures.RelativePath(file), device);
-            }
-        }
-
-        return rows;
-    }
+    public static TheoryData<string, string> Rows(string kind) => Fixtures.OnDevices(k => k == kind);
 
     [Theory]
     [InlineData("simvp_encoder")]
@@ -48,8 +35,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Rows), "simvp_encoder")]
     public void EncoderReproducesTheReferenceLatentAndSkip(string file, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         var c = fx.Config;
         using var encoder = new Encoder(c.GetProperty("C_in").GetInt32(), c.GetProperty("C_hid").GetInt32(), c.GetProperty("N_S").GetInt32(), c.GetProperty("spatio_kernel").GetInt32());
@@ -66,8 +52,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Rows), "simvp_decoder")]
     public void DecoderReproducesTheReferenceFrames(string file, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         var c = fx.Config;
         using var decoder = new Decoder(c.GetProperty("C_hid").GetInt32(), c.GetProperty("C_out").GetInt32(), c.GetProperty("N_S").GetInt32(), c.GetProperty("spatio_kernel").GetInt32());
@@ -84,8 +69,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Rows), "simvp")]
     public void SimVPReproducesTheReferenceForecast(string file, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         using var model = new SimVPModelFactory().Create(FixtureModels.ModelConfig(fx), null);
         fx.LoadInto(model.Module);
@@ -102,8 +86,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Rows), "simvpvq")]
     public void SimVPWithSvqReproducesTheReferenceForecastAndLatents(string file, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         using var model = new SimVPModelFactory().Create(FixtureModels.ModelConfig(fx), FixtureModels.Quantizer(fx));
         fx.LoadInto(model.Module);
@@ -129,15 +112,6 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
 
     private void Compare(GoldenFixture fx, Dictionary<string, Tensor> actual, string axes, string deviceName) => Compare(fx, actual, _ => axes, deviceName);
 
-    private void Compare(GoldenFixture fx, Dictionary<string, Tensor> actual, Func<string, string> axesOf, string deviceName)
-    {
-        Assert.NotEmpty(fx.Outputs);
-        foreach (var name in fx.Outputs)
-        {
-            Assert.True(actual.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
-            var produced = FixtureLayout.ToFixture(fx, name, actual[name], axesOf(name));
-            output.WriteLine($"{fx.Name}/{name} on {deviceName}: max |diff| {TensorAssert.MaxAbsDiff(fx[name], produced):g3} (atol {fx.Atol:g3}, rtol {fx.Rtol:g3})");
-            TensorAssert.Close(fx[name], produced, fx.Atol, fx.Rtol, $"{fx.Name}/{name} on {deviceName}");
-        }
-    }
+    private void Compare(GoldenFixture fx, Dictionary<string, Tensor> actual, Func<string, string> axesOf, string deviceName) =>
+        fx.AssertOutputs(actual, $"on {deviceName}", output, axesOf);
 }

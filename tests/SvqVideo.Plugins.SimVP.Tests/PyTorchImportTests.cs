@@ -1,5 +1,6 @@
 using SvqVideo.Interop;
 using SvqVideo.Testing;
+using SvqVideo.Testing.PyTorch;
 using SvqVideo.Torch;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -8,14 +9,15 @@ using static TorchSharp.torch;
 namespace SvqVideo.Plugins.SimVP.Tests;
 
 /// <summary>
-/// PyTorch checkpoint import: reference weights written in PyTorch's own formats (by PyBridge's writer, as
-/// Python would) import into a fresh model and reproduce the golden outputs; bad files give one-line errors.
+/// PyTorch checkpoint import: reference weights written in PyTorch's own formats (by PyBridge's writer and a
+/// legacy writer, as Python would) import into a fresh model and reproduce the golden outputs; bad files give
+/// one-line errors.
 /// </summary>
 public sealed class PyTorchImportTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("svq-simvp-import-").FullName;
+    private readonly TempFolder _dir = new("svq-simvp-import-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     public enum Layout
     {
@@ -30,6 +32,9 @@ public sealed class PyTorchImportTests : IDisposable
 
         /// <summary>A <c>.safetensors</c> file.</summary>
         Safetensors,
+
+        /// <summary><c>torch.save(model.state_dict())</c> in the legacy (pre-1.6) pickle format.</summary>
+        Legacy,
     }
 
     public static TheoryData<string, Layout, string> Rows()
@@ -58,8 +63,7 @@ public sealed class PyTorchImportTests : IDisposable
     [MemberData(nameof(Rows))]
     public void ReferenceWeightsInPyTorchFormatReproduceTheFixture(string file, Layout layout, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         string path = Write(fx, layout);
 
@@ -71,7 +75,7 @@ public sealed class PyTorchImportTests : IDisposable
         Assert.Equal(model.Module.state_dict().Count, result.TensorCount);
         Assert.Equal(layout is Layout.ModelPrefixed or Layout.Nested ? "model." : null, result.StrippedPrefix);
         Assert.Equal(layout is Layout.Nested ? "state_dict" : null, result.UnwrappedEntry);
-        Assert.Equal(layout is Layout.Safetensors ? "safetensors" : "torch.save", result.Format);
+        Assert.Equal(layout switch { Layout.Safetensors => "safetensors", Layout.Legacy => "legacy torch.save", _ => "torch.save" }, result.Format);
         foreach (var (name, p) in model.Module.named_parameters())
         {
             Assert.Equal(trainable[name], p.requires_grad);
@@ -91,33 +95,33 @@ public sealed class PyTorchImportTests : IDisposable
     }
 
     [Fact]
-    public void LegacyPicklesAreRefusedWithAResaveHint()
+    public void PickledWholeModelsAreRefused()
     {
-        string path = Path.Combine(_dir, "legacy.pth");
-        File.WriteAllBytes(path, [.. TorchFiles.LegacyHeader, .. new byte[64]]);
-        AssertOneLine<InvalidDataException>(path, "legacy (pre-1.6)");
+        string path = _dir.Combine("whole.pth");
+        TorchZipFiles.WriteZip(path, TorchZipFiles.WholeModelPickle());
+        AssertOneLine<InvalidDataException>(path, "pickled whole model");
     }
 
     [Fact]
-    public void PickledWholeModelsAreRefused()
+    public void LegacyPicklesThatWouldRunCodeAreRefused()
     {
-        string path = Path.Combine(_dir, "whole.pth");
-        TorchFiles.WriteZip(path, TorchFiles.WholeModelPickle());
-        AssertOneLine<InvalidDataException>(path, "pickled whole model");
+        string path = _dir.Combine("evil.pth");
+        LegacyTorchFileWriter.WriteObject(path, TorchZipFiles.CodeRunningPickles("true")["posix.system"]);
+        AssertOneLine<InvalidDataException>(path, "'posix.system'");
     }
 
     [Fact]
     public void DictionariesWithoutAStateDictAreRefusedNamingTheirEntries()
     {
-        string path = Path.Combine(_dir, "nostate.pth");
-        TorchFiles.WriteZip(path, TorchFiles.NoStateDictPickle());
+        string path = _dir.Combine("nostate.pth");
+        TorchZipFiles.WriteZip(path, TorchZipFiles.NoStateDictPickle());
         AssertOneLine<InvalidDataException>(path, "[epoch]");
     }
 
     [Fact]
     public void FilesThatAreNotPyTorchCheckpointsAreRefused()
     {
-        string path = Path.Combine(_dir, "notes.pth");
+        string path = _dir.Combine("notes.pth");
         File.WriteAllText(path, "not a checkpoint");
         AssertOneLine<InvalidDataException>(path, "not a PyTorch checkpoint");
     }
@@ -125,7 +129,7 @@ public sealed class PyTorchImportTests : IDisposable
     [Fact]
     public void MissingFilesAreNamed()
     {
-        string path = Path.Combine(_dir, "absent.pth");
+        string path = _dir.Combine("absent.pth");
         var e = AssertOneLine<FileNotFoundException>(path, "not found");
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
@@ -134,7 +138,7 @@ public sealed class PyTorchImportTests : IDisposable
     public void WeightsOfAnotherShapeAreRefusedNamingTheFirstMismatchingKey()
     {
         using var other = new SimVPModelFactory().Create(SmallModels.Config().With("hid_T", 24), null);
-        string path = Path.Combine(_dir, "other.pth");
+        string path = _dir.Combine("other.pth");
         other.Module.save_py(path);
         AssertOneLine<InvalidDataException>(path, "shape mismatch for 'hid.enc.0.reduction.weight'");
     }
@@ -143,7 +147,7 @@ public sealed class PyTorchImportTests : IDisposable
     public void WeightsMissingAKeyAreRefusedNamingIt()
     {
         using var withSvq = SmallModels.Create(withSvq: false);
-        string path = Path.Combine(_dir, "plain.pth");
+        string path = _dir.Combine("plain.pth");
         withSvq.Module.save_py(path);
         using var target = SmallModels.Create(withSvq: true);
         var e = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointImporter.Import(path, target));
@@ -166,7 +170,7 @@ public sealed class PyTorchImportTests : IDisposable
     /// <summary>Writes the fixture's reference weights in <paramref name="layout"/> with PyBridge's writers (CPU, as PyTorch files hold).</summary>
     private string Write(GoldenFixture fx, Layout layout)
     {
-        string path = Path.Combine(_dir, $"{fx.Name}-{layout}.{(layout == Layout.Safetensors ? "safetensors" : "pth")}");
+        string path = _dir.Combine($"{fx.Name}-{layout}.{(layout == Layout.Safetensors ? "safetensors" : "pth")}");
         var source = Build(fx);
         fx.LoadInto(source.Module);
         switch (layout)
@@ -179,6 +183,10 @@ public sealed class PyTorchImportTests : IDisposable
                 source.Module.save_safetensors(path);
                 source.Dispose();
                 break;
+            case Layout.Legacy:
+                LegacyTorchFileWriter.Write(path, [.. source.Module.state_dict()]);
+                source.Dispose();
+                break;
             default:
                 // The wrapper owns the model from here and disposes it.
                 using (var prefixed = new PrefixedModule(source.Module))
@@ -187,7 +195,7 @@ public sealed class PyTorchImportTests : IDisposable
                     prefixed.save_py(target);
                     if (layout == Layout.Nested)
                     {
-                        TorchFiles.WrapStateDict(target, path);
+                        TorchZipFiles.WrapStateDict(target, path);
                     }
                 }
 

@@ -11,9 +11,9 @@ namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 /// </summary>
 public sealed class FixtureHarnessTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("svq-fixture-harness-");
+    private readonly TempFolder _dir = new("svq-fixture-harness-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Theory]
     [InlineData("N,C,H,W", "N,C,H,W")]
@@ -82,7 +82,7 @@ public sealed class FixtureHarnessTests : IDisposable
             meta["layout"] = layout;
         }
 
-        string path = Path.Combine(_dir.FullName, name + ".safetensors");
+        string path = _dir.Combine(name + ".safetensors");
         SafeTensors.Write(path, tensors, meta);
         return GoldenFixture.Load(path);
     }

@@ -1,5 +1,4 @@
 using SvqVideo.Testing;
-using SvqVideo.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,8 +48,7 @@ public sealed class GInceptionSTTests
     [InlineData("cuda")]
     public void EveryParameterReceivesAGradient(string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var block = new GInceptionST(24, 16, 32, [3, 5, 7, 11], 8);
         block.to(device);
         block.train();

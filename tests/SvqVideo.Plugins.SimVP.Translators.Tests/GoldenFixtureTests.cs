@@ -1,7 +1,6 @@
 using TorchSharp;
 using Xunit.Abstractions;
 using SvqVideo.Testing;
-using SvqVideo.Torch;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP.Translators.Tests;
@@ -14,19 +13,7 @@ namespace SvqVideo.Plugins.SimVP.Translators.Tests;
 /// </summary>
 public sealed class GoldenFixtureTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, string> BlockFixtures()
-    {
-        var rows = new TheoryData<string, string>();
-        foreach (var file in Fixtures.Find(FixtureBlocks.IsBlockKind))
-        {
-            foreach (var device in TestDevices.Names)
-            {
-                rows.Add(Fixtures.RelativePath(file), device);
-            }
-        }
-
-        return rows;
-    }
+    public static TheoryData<string, string> BlockFixtures() => Fixtures.OnDevices(FixtureBlocks.IsBlockKind);
 
     [Fact]
     public void TheFixtureFolderHoldsBlockFixtures()
@@ -38,8 +25,7 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(BlockFixtures))]
     public void BlockReproducesTheReferenceOutputs(string file, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         using var block = FixtureBlocks.Build(fx);
         fx.LoadInto(block);
@@ -51,13 +37,6 @@ public sealed class GoldenFixtureTests(ITestOutputHelper output)
         string input = Assert.Single(fx.Inputs);
         var dtype = block.parameters().First().dtype;
         var y = block.forward(FixtureLayout.ToNative(fx, input, FixtureBlocks.Axes).to(dtype, device));
-        var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["output"] = FixtureLayout.ToFixture(fx, "output", y, FixtureBlocks.Axes) };
-        Assert.NotEmpty(fx.Outputs);
-        foreach (var name in fx.Outputs)
-        {
-            Assert.True(produced.TryGetValue(name, out var actual), $"{fx.Name}: a block produces only 'output', the fixture expects '{name}'");
-            output.WriteLine($"{fx.Name}/{name} on {deviceName}: max |diff| {TensorAssert.MaxAbsDiff(fx[name], actual):g3} (atol {fx.Atol:g3}, rtol {fx.Rtol:g3})");
-            TensorAssert.Close(fx[name], actual, fx.Atol, fx.Rtol, $"{fx.Name}/{name} on {deviceName}");
-        }
+        fx.AssertOutputs(new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["output"] = y }, $"on {deviceName}", output, _ => FixtureBlocks.Axes);
     }
 }

@@ -1,5 +1,4 @@
 using SvqVideo.Testing;
-using SvqVideo.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,8 +17,7 @@ public sealed class TranslatorTrainingTests
     [MemberData(nameof(AllBlocks))]
     public void EveryParameterReceivesAGradientAndTheShapeIsKept(string modelType, int layerIndex, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         manual_seed(1);
         using var block = TranslatorCases.Create(modelType, layerIndex, dropPath: 0.0);
         block.to(device);
@@ -45,8 +43,7 @@ public sealed class TranslatorTrainingTests
     [MemberData(nameof(BlocksWithDropPath))]
     public void DropPathVariesTrainingOutputsButEvalOutputsRepeat(string modelType, int layerIndex, string deviceName)
     {
-        Skip.IfNot(TestDevices.IsAvailable(deviceName), TestDevices.NoCudaReason);
-        var device = TorchDevices.Resolve(deviceName);
+        var device = TestDevices.Require(deviceName);
         manual_seed(2);
         using var block = TranslatorCases.Create(modelType, layerIndex, dropPath: 0.5);
         block.to(device);

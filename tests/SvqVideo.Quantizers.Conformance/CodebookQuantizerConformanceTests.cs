@@ -29,7 +29,7 @@ public abstract class CodebookQuantizerConformanceTests<TFactory> : QuantizerCon
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void FrozenCodebookReceivesNoGradientAndNoUpdate(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev, CreateOptions() with { Frozen = true });
         var keys = CodebookKeys(q);
         Assert.NotEmpty(keys);
@@ -53,7 +53,7 @@ public abstract class CodebookQuantizerConformanceTests<TFactory> : QuantizerCon
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void LearnableCodebookChangesInTraining(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev, CreateOptions() with { Frozen = false });
         var keys = CodebookKeys(q);
         var before = Snapshot(q);

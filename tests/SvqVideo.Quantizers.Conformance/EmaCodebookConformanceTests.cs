@@ -22,7 +22,7 @@ public abstract class EmaCodebookConformanceTests<TFactory> : CodebookQuantizerC
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void EmaCodebookMovesTowardItsAssignedVectorsInTrainingAndNotInEval(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev, CreateOptions() with { Frozen = false });
         using var scope = NewDisposeScope();
         var x = Latents(dev, n: 4, h: 6, w: 6);

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace SvqVideo.Quantizers.Conformance;
 
 /// <summary>
-/// The behaviour every quantizer must show, whatever its family. A quantizer's test class derives from
+/// The behaviour every quantizer must show, whatever its family (including the one policy for parameters:
+/// an unknown name is rejected, listing the known ones). A quantizer's test class derives from
 /// this (or from <see cref="CodebookQuantizerConformanceTests{TFactory}"/> /
 /// <see cref="EmaCodebookConformanceTests{TFactory}"/>) with its factory type; every check runs on the
 /// CPU and, where CUDA is usable, on the GPU. <see cref="ConformanceCoverage"/> fails the build's tests
@@ -44,13 +45,6 @@ public abstract class QuantizerConformanceTests<TFactory>
     protected static Dictionary<string, Tensor> Snapshot(IQuantizer q) =>
         q.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone(), StringComparer.Ordinal);
 
-    /// <summary>Resolves a device row, skipping it where the device is absent.</summary>
-    protected static Device DeviceOrSkip(string device)
-    {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
-        return TorchDevices.Resolve(device);
-    }
-
     [Fact]
     public void FactoryNameIsLowerCaseAndItsDefaultsCreateTheQuantizer()
     {
@@ -69,7 +63,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void QuantizedLatentsKeepTheInputShapeDtypeAndDevice(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev);
@@ -95,7 +89,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void IndicesFollowTheLatentLayoutAndLieInsideTheCodebook(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev);
@@ -121,7 +115,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void GradientsReachTheInput(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev).requires_grad_(true);
@@ -138,7 +132,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void EvalModeIsDeterministicAndLeavesTheStateUnchanged(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         using var q = Build(dev);
         using var scope = NewDisposeScope();
         var x = Latents(dev);
@@ -159,6 +153,25 @@ public abstract class QuantizerConformanceTests<TFactory>
     }
 
     [Fact]
+    public void UnknownParametersAreRejectedListingTheKnownNames()
+    {
+        var options = CreateOptions();
+        var e = Assert.Throws<ArgumentException>(() => Factory.Create(options.With("no_such_parameter", 1)));
+        Assert.Contains($"unknown {options.Kind} parameter 'no_such_parameter'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(known: ", e.Message, StringComparison.Ordinal);
+        foreach (var name in options.Parameters.Keys.Concat(Factory.DefaultOptions(Dimension).Parameters.Keys))
+        {
+            Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        }
+
+        // Names are case-sensitive, as the reference implementations spell them.
+        foreach (var name in options.Parameters.Keys.Where(n => n.Any(char.IsLower)))
+        {
+            Assert.Throws<ArgumentException>(() => Factory.Create(options.With(name.ToUpperInvariant(), options.Parameters[name])));
+        }
+    }
+
+    [Fact]
     public void LatentsWithTheWrongChannelCountAreRejectedWithAClearMessage()
     {
         using var q = Build(CPU);
@@ -171,7 +184,7 @@ public abstract class QuantizerConformanceTests<TFactory>
     [MemberData(nameof(TestDevices.Names), MemberType = typeof(TestDevices))]
     public void TrainsInsideATinyModel(string device)
     {
-        var dev = DeviceOrSkip(device);
+        var dev = TestDevices.Require(device);
         manual_seed(3);
         using var model = new TinyForecastModel(Factory.Create(CreateOptions()), imageChannels: 2);
         model.to(dev);

@@ -77,6 +77,24 @@ public static class Fixtures
         return data;
     }
 
+    /// <summary>
+    /// xunit MemberData rows (file name, device name) for kinds matching the filter, each fixture on every device of
+    /// <see cref="TestDevices.Names"/>; a test resolves its row with <see cref="TestDevices.Require"/>.
+    /// </summary>
+    public static TheoryData<string, string> OnDevices(Func<string, bool> kindFilter)
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (var p in Find(kindFilter))
+        {
+            foreach (var device in TestDevices.Names)
+            {
+                rows.Add(RelativePath(p), device);
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>Loads a fixture by its <see cref="RelativePath"/> (a plain file name for the top folder) from <see cref="Directory"/>.</summary>
     public static GoldenFixture Load(string fileName) => GoldenFixture.Load(Path.Combine(Directory, fileName));
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using SvqVideo.Torch;
+using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Testing;
@@ -76,6 +78,30 @@ public sealed class GoldenFixture : IDisposable
 
     /// <summary>Copies <see cref="ModelState"/> into <paramref name="module"/> strictly (every key, exact shapes).</summary>
     public void LoadInto(nn.Module module) => Checkpoint.LoadInto(module, ModelState());
+
+    /// <summary>
+    /// The one output comparison: every expected output of the fixture must be in <paramref name="produced"/> and
+    /// match at the fixture's tolerance (<see cref="TensorAssert.Close"/>). <paramref name="context"/> (device,
+    /// mode, …) goes into the messages; with <paramref name="log"/> each output's largest difference is written too.
+    /// With <paramref name="axesOf"/> (the axis order each output is produced in) an output is first rearranged into
+    /// the order the fixture stores it in (<see cref="FixtureLayout.ToFixture"/>).
+    /// </summary>
+    public void AssertOutputs(IReadOnlyDictionary<string, Tensor> produced, string context, ITestOutputHelper? log = null, Func<string, string>? axesOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(produced);
+        Assert.NotEmpty(Outputs);
+        foreach (var name in Outputs)
+        {
+            Assert.True(produced.TryGetValue(name, out var actual), $"{Name}: the test does not produce output '{name}'");
+            if (axesOf is not null)
+            {
+                actual = FixtureLayout.ToFixture(this, name, actual, axesOf(name));
+            }
+
+            log?.WriteLine($"{Name}/{name} {context}: max |diff| {TensorAssert.MaxAbsDiff(this[name], actual):g3} (atol {Atol:g3}, rtol {Rtol:g3})");
+            TensorAssert.Close(this[name], actual, Atol, Rtol, $"{Name}/{name} {context}");
+        }
+    }
 
     /// <summary>Disposes every tensor.</summary>
     public void Dispose()

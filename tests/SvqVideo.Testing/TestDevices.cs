@@ -19,6 +19,10 @@ public static class TestDevices
     /// <summary>The reason a device row is skipped, for <c>Skip.IfNot</c>-style use.</summary>
     public const string NoCudaReason = "no CUDA device on this machine (this build or machine has no GPU); the row runs on a GPU machine";
 
-    /// <summary>Resolves the device, or returns null when it is not available here.</summary>
-    public static Device? TryGet(string name) => IsAvailable(name) ? TorchDevices.Resolve(name) : null;
+    /// <summary>The device of a theory row; skips the row (with <see cref="NoCudaReason"/>) where the device is absent.</summary>
+    public static Device Require(string name)
+    {
+        Skip.IfNot(IsAvailable(name), NoCudaReason);
+        return TorchDevices.Resolve(name);
+    }
 }

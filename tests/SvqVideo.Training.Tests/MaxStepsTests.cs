@@ -1,3 +1,4 @@
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 using SvqVideo.Training.Tests.StandIns;
 
@@ -26,7 +27,7 @@ public sealed class MaxStepsTests
 
         // The last (possibly partial) epoch was validated, and the run is finished: a resume trains nothing more.
         Assert.NotNull(result.History[^1].ValidationLoss);
-        Assert.True(Checkpoint.ReadManifest(folder.File(Trainer.LastFileName)).Training!["finished"]!.GetValue<bool>());
+        Assert.True(Checkpoint.ReadManifest(folder.Combine(Trainer.LastFileName)).Training!["finished"]!.GetValue<bool>());
         var again = new Trainer(model, Runs.TrainSet(), Runs.ValidationSet(), options).Train(resume: true);
         Assert.Equal(maxSteps, again.Steps);
     }

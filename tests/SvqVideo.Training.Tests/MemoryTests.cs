@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SvqVideo.Testing;
 using SvqVideo.Training.Tests.StandIns;
 using static TorchSharp.torch;
 

@@ -2,8 +2,8 @@ using SvqVideo.Datasets;
 using SvqVideo.Datasets.Mnist;
 using SvqVideo.Plugins.SimVP;
 using SvqVideo.Plugins.Svq;
+using SvqVideo.Testing;
 using SvqVideo.Torch;
-using SvqVideo.Training.Tests.StandIns;
 using Xunit.Abstractions;
 
 namespace SvqVideo.Training.Tests;

@@ -1,3 +1,4 @@
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 using SvqVideo.Training.Tests.StandIns;
 using static TorchSharp.torch;
@@ -75,7 +76,7 @@ public sealed class NonFiniteGuardTests
     public void ACheckpointWithANonFiniteTensorIsRefusedAndNothingIsWritten()
     {
         using var folder = new TempFolder();
-        string path = folder.File("bad.safetensors");
+        string path = folder.Combine("bad.safetensors");
         using var good = ones(3);
         using var bad = tensor(new[] { 1f, float.PositiveInfinity });
         var manifest = new CheckpointManifest { Model = TinyForecastModel.DefaultConfig() };

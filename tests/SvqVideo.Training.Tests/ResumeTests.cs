@@ -1,3 +1,4 @@
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 using SvqVideo.Training.Tests.StandIns;
 using static TorchSharp.torch;
@@ -50,9 +51,9 @@ public class ResumeTests
         }
 
         // A kill in the middle of writing leaves a temporary file beside the checkpoints.
-        string partial = AtomicFile.TempPathFor(folder.File(Trainer.LastFileName));
+        string partial = AtomicFile.TempPathFor(folder.Combine(Trainer.LastFileName));
         File.WriteAllBytes(partial, new byte[1000]);
-        Assert.Equal(2, Checkpoint.ReadManifest(folder.File(Trainer.LastFileName)).Training!["next_epoch"]!.GetValue<int>());
+        Assert.Equal(2, Checkpoint.ReadManifest(folder.Combine(Trainer.LastFileName)).Training!["next_epoch"]!.GetValue<int>());
 
         using var resumedModel = Runs.NewModel(12345, withQuantizer: true);
         var recorder = new Runs.Recorder();
@@ -170,7 +171,7 @@ public class ResumeTests
             new Trainer(model, Runs.TrainSet(), null, options).Train();
         }
 
-        string last = folder.File(Trainer.LastFileName);
+        string last = folder.Combine(Trainer.LastFileName);
         var bytes = File.ReadAllBytes(last);
         File.WriteAllBytes(last, bytes.AsSpan(0, bytes.Length / 2).ToArray());
         using var again = Runs.NewModel(Seed);
@@ -186,7 +187,7 @@ public class ResumeTests
         using var folder = new TempFolder();
         using var model = Runs.NewModel(Seed, withQuantizer: true);
         var result = new Trainer(model, Runs.TrainSet(), null, Runs.Options(folder.Path) with { Epochs = 1, Optimizer = optimizer, WeightDecay = 0.01 }).Train();
-        var (_, tensors) = Checkpoint.Load(folder.File(Trainer.LastFileName));
+        var (_, tensors) = Checkpoint.Load(folder.Combine(Trainer.LastFileName));
         try
         {
             foreach (var (name, parameter) in model.Module.named_parameters())

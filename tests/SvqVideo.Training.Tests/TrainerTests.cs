@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SvqVideo.Testing;
 using SvqVideo.Torch;
 using SvqVideo.Training.Tests.StandIns;
 
@@ -108,7 +109,7 @@ public class TrainerTests
         using var folder = new TempFolder();
         using var model = Runs.NewModel(5);
         var result = new Trainer(model, Runs.TrainSet(), Runs.ValidationSet(), Runs.Options(folder.Path) with { Epochs = 3 }).Train();
-        var lines = File.ReadAllLines(folder.File(Trainer.LogFileName)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var lines = File.ReadAllLines(folder.Combine(Trainer.LogFileName)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal("session", lines[0].GetProperty("type").GetString());
         Assert.Equal(7, lines[0].GetProperty("seed").GetInt64());
         Assert.Equal("onecycle", lines[0].GetProperty("options").GetProperty("schedule").GetString());
@@ -161,7 +162,7 @@ public class TrainerTests
         Assert.Equal(StopReason.TimeBudget, result.Reason);
         // The plan stops when the steps that fit are done, leaving time for the last validation, so slightly before 2 s.
         Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
-        var training = Checkpoint.ReadManifest(folder.File(Trainer.LastFileName)).Training!;
+        var training = Checkpoint.ReadManifest(folder.Combine(Trainer.LastFileName)).Training!;
         Assert.Equal(result.Steps, training["global_step"]!.GetValue<long>());
         Assert.False(training["finished"]!.GetValue<bool>());
     }

@@ -112,7 +112,7 @@ internal static class AbCommand
                 var result = TrainingRunner.Run(ctx, model, train, validation, options, resume: false, $"{q} seed {seed}", ct);
                 TrainingRunner.WriteLossCurves(Path.Combine(folder, "loss.png"), $"{q} seed {seed}: training and validation loss", [("run", result)]);
 
-                using var best = result.BestCheckpoint is { } bestPath ? ModelCheckpoints.Load(catalog, bestPath).Model : null;
+                using var best = result.BestCheckpoint is { } bestPath ? ctx.LoadModel(bestPath) : null;
                 var scoredModel = best ?? model;
                 var clean = EvalRunner.Run(scoredModel, test, device, scored, 1, null, lpipsReason, 16, ct);
                 var noisy = noisyTest is null ? null : EvalRunner.Run(scoredModel, noisyTest, device, scored, 1, null, lpipsReason, 16, ct);

@@ -52,7 +52,7 @@ internal static class DemoCommand
         var result = TrainingRunner.Run(ctx, model, train, validation, options, resume: false, "demo", ct);
 
         // Score the best checkpoint, not the last state.
-        using var best = result.BestCheckpoint is { } bestPath ? ModelCheckpoints.Load(ctx.Catalog(), bestPath).Model : null;
+        using var best = result.BestCheckpoint is { } bestPath ? ctx.LoadModel(bestPath) : null;
         var scored = best ?? model;
         ctx.Ui.MarkupLine($"[grey]forecasting {test.Count} held-out sequences (digits never seen in training)[/]");
         var outcome = EvalRunner.Run(scored, test, device, test.Count, 3, null, "LPIPS needs pretrained AlexNet weights; see 'svqvideo eval --lpips-weights'", 16, ct);

@@ -61,9 +61,9 @@ internal static class ExportCommand
         }
 
         ctx.InitTorch();
-        var (model, manifest) = ModelCheckpoints.Load(ctx.Catalog(), checkpoint);
-        using (model)
+        using (var model = ctx.LoadModel(checkpoint))
         {
+            var manifest = Checkpoint.ReadManifest(checkpoint);
             var options = new OnnxExportOptions
             {
                 Opset = opset,

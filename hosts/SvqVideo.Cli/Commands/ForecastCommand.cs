@@ -265,7 +265,7 @@ internal static class ForecastCommand
 
             var options = plan.TrainingOptions(ctx, work.FullName) with { MaxWallTime = budget };
             var result = TrainingRunner.Run(ctx, model, trainSet, valSet, options, resume: false, "fit", ct);
-            var (best, _) = ModelCheckpoints.Load(ctx.Catalog(), result.BestCheckpoint ?? result.LastCheckpoint ?? throw new CliException(ExitCodes.Failure, "fitting produced no checkpoint"));
+            var best = ctx.LoadModel(result.BestCheckpoint ?? result.LastCheckpoint ?? throw new CliException(ExitCodes.Failure, "fitting produced no checkpoint"));
             if (parse.GetValue(SaveCheckpoint) is { } keep && !many)
             {
                 File.Copy(result.BestCheckpoint ?? result.LastCheckpoint!, Path.GetFullPath(keep), overwrite: true);

@@ -7,13 +7,14 @@ using SvqVideo.Torch;
 namespace SvqVideo.Cli.Commands;
 
 /// <summary>
-/// <c>svqvideo import</c>: a PyTorch state dict trained by OpenSTL or SVQ-Forecasting (torch.save zip or
-/// safetensors) → an SvqVideo checkpoint, given the matching model configuration (preset + overrides).
+/// <c>svqvideo import</c>: a PyTorch state dict trained by OpenSTL or SVQ-Forecasting (torch.save zip or legacy
+/// pickle, or safetensors; read as data only) → an SvqVideo checkpoint, given the matching model configuration
+/// (preset + overrides).
 /// </summary>
 internal static class ImportCommand
 {
     private static readonly PlanOptions Plan = new();
-    private static readonly Option<string> From = new("--from") { Description = "PyTorch state dict: torch.save(model.state_dict()) .pth/.pt (zip format) or .safetensors", Required = true };
+    private static readonly Option<string> From = new("--from") { Description = "PyTorch state dict: torch.save(model.state_dict()) .pth/.pt (zip or legacy format; read as data, never run) or .safetensors", Required = true };
     private static readonly Option<string> To = new("--to") { Description = "SvqVideo checkpoint to write (.safetensors)", Required = true };
 
     public static Command Create()
@@ -54,13 +55,7 @@ internal static class ImportCommand
             throw new CliException(ExitCodes.BadInput, e.Message);
         }
 
-        var manifest = new CheckpointManifest
-        {
-            Model = model.Config,
-            Quantizer = model.Quantizer?.Options,
-            ChannelOrder = model.Config.Channels == 1 ? "gray" : "RGB",
-        };
-        Checkpoint.Save(to, manifest, model.Module.state_dict());
+        Checkpoint.SaveModel(to, model);
         if (ctx.Json)
         {
             ctx.Stdout.WriteLine(JsonSerializer.Serialize(new { from, to, format = result.Format, tensors = result.TensorCount, stripped_prefix = result.StrippedPrefix, unwrapped = result.UnwrappedEntry, model = TrainCommand.Describe(model) }));

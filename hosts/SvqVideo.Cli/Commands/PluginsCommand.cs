@@ -28,7 +28,7 @@ internal static class PluginsCommand
         }
 
         Hosting.NativeRuntime.EnsureTorch();
-        using var watched = PluginCatalog.Load(PluginFolder.Resolve(ctx.PluginOption), new PluginCatalogOptions { Strict = false, EnableHotReload = true });
+        using var watched = PluginFolder.Load(ctx.PluginOption, new PluginCatalogOptions { Strict = false, EnableHotReload = true });
         Print(ctx, watched);
         watched.Reloaded += (_, e) =>
         {

@@ -1,4 +1,5 @@
 using SvqVideo.Datasets.Human36m;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Datasets.Tests.Human36m;
 

@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using PureHDF;
 using SvqVideo.Datasets.KittiCaltech;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Datasets.Tests.KittiCaltech;
 

@@ -1,4 +1,5 @@
 using SvqVideo.Datasets.Kth;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Datasets.Tests.Kth;
 

@@ -1,4 +1,5 @@
 using SvqVideo.Datasets.Mnist;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Datasets.Tests.Mnist;
 

@@ -1,4 +1,5 @@
 using SvqVideo.Datasets.Video;
+using SvqVideo.Testing;
 
 namespace SvqVideo.Datasets.Tests.Video;
 

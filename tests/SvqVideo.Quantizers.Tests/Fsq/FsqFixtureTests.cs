@@ -1,41 +1,41 @@
 using SvqVideo.Plugins.Fsq;
 using SvqVideo.Testing;
 using SvqVideo.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Quantizers.Tests.Fsq;
 
-/// <summary>FSQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind.</summary>
+/// <summary>FSQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind, on every device.</summary>
 public sealed class FsqFixtureTests
 {
-    public static TheoryData<string> FsqFixtures => Fixtures.Names(kind => kind == "vq_fsq");
+    public static TheoryData<string, string> FsqFixtures => Fixtures.OnDevices(kind => kind == "vq_fsq");
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(FsqFixtures))]
-    public void FsqReproducesTheReferenceCodesAndIndices(string file)
+    public void FsqReproducesTheReferenceCodesAndIndices(string file, string deviceName)
     {
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         var levels = fx.Config.GetProperty("levels").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         int dim = fx.Config.TryGetProperty("dim", out var d) ? d.GetInt32() : levels.Length;
         using var q = new FiniteScalarQuantizer(new QuantizerOptions { Kind = "fsq", Dimension = dim }.With("levels", levels));
         fx.LoadInto(q);
+        q.to(device);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        var input = fx["input"].to(device);
         foreach (bool training in new[] { false, true })
         {
             q.train(training);
-            var (output, indices) = q.QuantizeTokens(fx["input"]);
+            var (output, indices) = q.QuantizeTokens(input);
             var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal)
             {
                 ["output"] = output,
                 ["indices"] = indices,
                 ["codes_from_indices"] = q.CodesFromIndices(indices),
             };
-            foreach (var name in fx.Outputs)
-            {
-                Assert.True(produced.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
-                TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name} (training={training})");
-            }
+            fx.AssertOutputs(produced, $"on {deviceName} (training={training})");
         }
     }
 

@@ -40,8 +40,7 @@ public sealed class LfqFastPathTests(ITestOutputHelper log)
     [MemberData(nameof(Cases))]
     public void FactoredEntropiesEqualTheDenseReferenceWithGradients(string device, int bits, double scale)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
-        var dev = TorchDevices.Resolve(device);
+        var dev = TestDevices.Require(device);
         using var q = Create(bits, fastPath: true);
         using var scope = NewDisposeScope();
         manual_seed(11);

@@ -2,14 +2,15 @@ using System.Text.Json;
 using SvqVideo.Plugins.Lfq;
 using SvqVideo.Testing;
 using SvqVideo.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Quantizers.Tests.Lfq;
 
-/// <summary>LFQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind.</summary>
+/// <summary>LFQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind, on every device.</summary>
 public sealed class LfqFixtureTests
 {
-    public static TheoryData<string> LfqFixtures => Fixtures.Names(kind => kind == "vq_lfq");
+    public static TheoryData<string, string> LfqFixtures => Fixtures.OnDevices(kind => kind == "vq_lfq");
 
     internal static QuantizerOptions OptionsFromReference(JsonElement config)
     {
@@ -37,26 +38,29 @@ public sealed class LfqFixtureTests
         return options;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LfqFixtures))]
-    public void LfqReproducesTheReferenceInEvalAndTraining(string file) => Check(file, fastPath: true);
+    public void LfqReproducesTheReferenceInEvalAndTraining(string file, string deviceName) => Check(file, deviceName, fastPath: true);
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LfqFixtures))]
-    public void DenseEntropyPathReproducesTheReferenceInEvalAndTraining(string file) => Check(file, fastPath: false);
+    public void DenseEntropyPathReproducesTheReferenceInEvalAndTraining(string file, string deviceName) => Check(file, deviceName, fastPath: false);
 
-    private static void Check(string file, bool fastPath)
+    private static void Check(string file, string deviceName, bool fastPath)
     {
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         using var q = new LookupFreeQuantizer(OptionsFromReference(fx.Config).With("fast_path", fastPath));
         Assert.Equal(fastPath, q.Settings.FastPath);
         fx.LoadInto(q);
+        q.to(device);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        var input = fx["input"].to(device);
         q.eval();
-        var e = q.QuantizeTokens(fx["input"]);
+        var e = q.QuantizeTokens(input);
         q.train();
-        var t = q.QuantizeTokens(fx["input"]);
+        var t = q.QuantizeTokens(input);
         var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal)
         {
             ["output"] = e.Quantized,
@@ -69,11 +73,7 @@ public sealed class LfqFixtureTests
             ["train_codebook_entropy"] = t.CodebookEntropy,
             ["train_commit_loss"] = t.CommitLoss,
         };
-        foreach (var name in fx.Outputs)
-        {
-            Assert.True(produced.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
-            TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name} (fast_path={fastPath})");
-        }
+        fx.AssertOutputs(produced, $"on {deviceName} (fast_path={fastPath})");
     }
 
     [Fact]

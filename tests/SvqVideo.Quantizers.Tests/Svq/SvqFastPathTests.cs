@@ -38,8 +38,7 @@ public sealed class SvqFastPathTests
     [MemberData(nameof(Variants))]
     public void FastPathGivesTheExplicitOutputsAndGradients(string device, string variant)
     {
-        Skip.IfNot(TestDevices.IsAvailable(device), TestDevices.NoCudaReason);
-        var dev = TorchDevices.Resolve(device);
+        var dev = TestDevices.Require(device);
         manual_seed(7);
         using var q = new SvqQuantizer(Options(variant));
         q.to(dev);

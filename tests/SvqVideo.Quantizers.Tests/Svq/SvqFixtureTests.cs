@@ -2,14 +2,17 @@ using System.Text.Json;
 using SvqVideo.Plugins.Svq;
 using SvqVideo.Testing;
 using SvqVideo.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Quantizers.Tests.Svq;
 
-/// <summary>The official SVQ module's golden fixtures (kind <c>svq</c>), discovered by kind.</summary>
+/// <summary>The official SVQ module's golden fixtures (kind <c>svq</c>), discovered by kind, on every device.</summary>
 public sealed class SvqFixtureTests
 {
     public static TheoryData<string> SvqFixtures => Fixtures.Names(kind => kind == "svq");
+
+    public static TheoryData<string, string> SvqFixturesOnDevices => Fixtures.OnDevices(kind => kind == "svq");
 
     /// <summary>Maps the reference constructor's keyword arguments to quantizer options.</summary>
     internal static QuantizerOptions OptionsFromReference(JsonElement config)
@@ -38,30 +41,27 @@ public sealed class SvqFixtureTests
         return options;
     }
 
-    [Theory]
-    [MemberData(nameof(SvqFixtures))]
-    public void SvqReproducesTheReferenceOutputsAndWeights(string file)
+    [SkippableTheory]
+    [MemberData(nameof(SvqFixturesOnDevices))]
+    public void SvqReproducesTheReferenceOutputsAndWeights(string file, string deviceName)
     {
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
         foreach (bool fastPath in new[] { true, false })
         {
             using var q = new SvqQuantizer(OptionsFromReference(fx.Config).With("fast_path", fastPath));
             fx.LoadInto(q);
-            q.eval();
+            q.to(device).eval();
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var input = fx["input"];
+            var input = fx["input"].to(device);
             var tokens = input.permute(0, 2, 3, 1).reshape(input.shape[0], -1, input.shape[1]);
             var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal)
             {
                 ["output"] = q.Quantize(input).Quantized,
                 ["weights"] = q.ForwardExplicit(tokens).Weights,
             };
-            foreach (var name in fx.Outputs)
-            {
-                Assert.True(produced.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
-                TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name} (fast_path={fastPath})");
-            }
+            fx.AssertOutputs(produced, $"on {deviceName} (fast_path={fastPath})");
         }
     }
 

@@ -2,16 +2,21 @@ using System.Text.Json;
 using SvqVideo.Plugins.Vq;
 using SvqVideo.Testing;
 using SvqVideo.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Quantizers.Tests.Vq;
 
-/// <summary>VectorQuantize and ResidualVQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind.</summary>
+/// <summary>VectorQuantize and ResidualVQ golden fixtures (vector-quantize-pytorch 1.12.5), discovered by kind, on every device.</summary>
 public sealed class VqFixtureTests
 {
-    public static TheoryData<string> EvalFixtures => Fixtures.Names(kind => kind is "vq_vectorquantize" or "vq_residualvq");
+    private static readonly Func<string, bool> EvalKinds = kind => kind is "vq_vectorquantize" or "vq_residualvq";
 
-    public static TheoryData<string> TrainFixtures => Fixtures.Names(kind => kind is "vq_vectorquantize_train" or "vq_residualvq_train");
+    public static TheoryData<string> EvalFixtures => Fixtures.Names(EvalKinds);
+
+    public static TheoryData<string, string> EvalFixturesOnDevices => Fixtures.OnDevices(EvalKinds);
+
+    public static TheoryData<string, string> TrainFixturesOnDevices => Fixtures.OnDevices(kind => kind is "vq_vectorquantize_train" or "vq_residualvq_train");
 
     /// <summary>Maps the reference constructor's keyword arguments to quantizer options.</summary>
     internal static QuantizerOptions OptionsFromReference(string kind, JsonElement config)
@@ -51,11 +56,12 @@ public sealed class VqFixtureTests
         return options;
     }
 
-    private static QuantizerModule Build(GoldenFixture fx)
+    private static QuantizerModule Build(GoldenFixture fx, Device? device = null)
     {
         var options = OptionsFromReference(fx.Kind, fx.Config);
         QuantizerModule q = options.Kind == "rvq" ? new ResidualVectorQuantizer(options) : new VectorQuantizer(options);
         fx.LoadInto(q);
+        q.to(device ?? CPU);
         return q;
     }
 
@@ -66,34 +72,37 @@ public sealed class VqFixtureTests
         _ => throw new InvalidOperationException(q.GetType().Name),
     };
 
-    [Theory]
-    [MemberData(nameof(EvalFixtures))]
-    public void LookupQuantizerReproducesTheReferenceInEvalAndFrozenTraining(string file)
+    [SkippableTheory]
+    [MemberData(nameof(EvalFixturesOnDevices))]
+    public void LookupQuantizerReproducesTheReferenceInEvalAndFrozenTraining(string file, string deviceName)
     {
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
-        using var q = Build(fx);
+        using var q = Build(fx, device);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        var input = fx["input"].to(device);
         var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         q.eval();
-        var e = Run(q, fx["input"], null);
+        var e = Run(q, input, null);
         produced["output"] = e.Quantized;
         produced["indices"] = e.Indices;
         produced["loss"] = e.Loss;
         q.train();
-        var t = Run(q, fx["input"], freezeCodebook: true);
+        var t = Run(q, input, freezeCodebook: true);
         produced["train_output"] = t.Quantized;
         produced["train_indices"] = t.Indices;
         produced["train_loss"] = t.Loss;
-        AssertOutputs(fx, produced);
+        fx.AssertOutputs(produced, $"on {deviceName}");
     }
 
-    [Theory]
-    [MemberData(nameof(TrainFixtures))]
-    public void OneEmaTrainingStepReproducesTheReferenceOutputsAndBuffers(string file)
+    [SkippableTheory]
+    [MemberData(nameof(TrainFixturesOnDevices))]
+    public void OneEmaTrainingStepReproducesTheReferenceOutputsAndBuffers(string file, string deviceName)
     {
+        var device = TestDevices.Require(deviceName);
         using var fx = Fixtures.Load(file);
-        using var q = Build(fx);
+        using var q = Build(fx, device);
         if (fx.Tensors.TryGetValue("replacement_indices", out var rows))
         {
             foreach (var codebook in q.modules().OfType<EuclideanCodebook>())
@@ -109,7 +118,7 @@ public sealed class VqFixtureTests
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         q.train();
-        var r = Run(q, fx["input"], null);
+        var r = Run(q, fx["input"].to(device), null);
         var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal)
         {
             ["output"] = r.Quantized,
@@ -122,7 +131,7 @@ public sealed class VqFixtureTests
             produced["after." + key] = value;
         }
 
-        AssertOutputs(fx, produced);
+        fx.AssertOutputs(produced, $"on {deviceName}");
     }
 
     [Theory]
@@ -134,14 +143,5 @@ public sealed class VqFixtureTests
         var expected = fx.ModelState().ToDictionary(kv => kv.Key, kv => string.Join(",", kv.Value.shape));
         var actual = q.state_dict().ToDictionary(kv => kv.Key, kv => string.Join(",", kv.Value.shape));
         Assert.Equal(expected.OrderBy(kv => kv.Key), actual.OrderBy(kv => kv.Key));
-    }
-
-    private static void AssertOutputs(GoldenFixture fx, Dictionary<string, Tensor> produced)
-    {
-        foreach (var name in fx.Outputs)
-        {
-            Assert.True(produced.ContainsKey(name), $"{fx.Name}: the test does not produce output '{name}'");
-            TensorAssert.Close(fx[name], produced[name], fx.Atol, fx.Rtol, $"{fx.Name} {name}");
-        }
     }
 }

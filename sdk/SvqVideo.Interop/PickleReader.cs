@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
 
-namespace SvqVideo.Metrics;
+namespace SvqVideo.Interop;
 
 /// <summary>
 /// A restricted pickle parser for the data structures torch writes: it understands the opcodes of
@@ -10,7 +10,9 @@ namespace SvqVideo.Metrics;
 /// dicts) and accepts a short whitelist of globals, which are never imported or called: a REDUCE on
 /// one of them builds a data record (<see cref="PickleCall"/>) that the caller interprets. Persistent
 /// ids are handed to a callback. Anything else — unknown opcodes, other globals, object
-/// construction — is rejected with <see cref="InvalidDataException"/>.
+/// construction — is rejected with <see cref="InvalidDataException"/>. This is what makes reading a PyTorch
+/// file safe: a pickle that would run code in Python (any other global, INST/OBJ/NEWOBJ, extension codes) is
+/// refused before anything of it is used.
 /// </summary>
 internal sealed class PickleReader
 {
@@ -294,7 +296,7 @@ internal sealed class PickleReader
         var g = new PickleGlobal(module, name);
         if (!AllowedGlobals.Contains(g.FullName))
         {
-            throw Error($"refers to '{g.FullName}', which a state dict of tensors never needs; refusing to read it");
+            throw Error($"refers to '{g.FullName}', which a state dict of tensors never needs; refusing to read it (a pickled whole model, torch.save(model), cannot be read without running Python code: save model.state_dict() instead)");
         }
 
         return g;
@@ -303,7 +305,8 @@ internal sealed class PickleReader
     private PickleDict NewOrderedDict(object?[] args)
     {
         var dict = new PickleDict();
-        if (args.Length == 1 && args[0] is List<object?> pairs)
+        // OrderedDict(iterable of pairs): Python writes a list; writers such as TorchSharp.PyBridge write a tuple.
+        if (args.Length == 1 && args[0] is IEnumerable<object?> pairs)
         {
             foreach (var pair in pairs)
             {

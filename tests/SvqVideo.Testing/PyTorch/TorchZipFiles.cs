@@ -1,22 +1,21 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Xunit;
 
-namespace SvqVideo.Plugins.SimVP.Tests;
+namespace SvqVideo.Testing.PyTorch;
 
 /// <summary>
-/// Crafts PyTorch files the way Python would write them, for import tests: a <c>torch.save</c> zip's pickle
-/// wrapped in an outer dictionary (a Lightning-style checkpoint), hand-written pickles, a legacy header.
+/// Crafts PyTorch files the way Python would write them, for reader and import tests: a <c>torch.save</c> zip's
+/// pickle wrapped in an outer dictionary (a Lightning-style checkpoint), hand-written pickles (a whole model, a
+/// dictionary without tensors, pickles that would run code in Python).
 /// </summary>
-internal static class TorchFiles
+public static class TorchZipFiles
 {
     private const byte Proto = 0x80;
     private const byte EmptyDict = (byte)'}';
     private const byte SetItem = (byte)'s';
     private const byte Stop = (byte)'.';
-
-    /// <summary>The first bytes of every legacy (pre-1.6) torch.save file: the pickled magic number 0x1950a86a20f9469cfc6c (protocol 2).</summary>
-    public static readonly byte[] LegacyHeader = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
 
     /// <summary>
     /// Rewrites the torch.save zip at <paramref name="source"/> so that its pickle is
@@ -52,18 +51,35 @@ internal static class TorchFiles
         Add(zip, "archive/version", Encoding.ASCII.GetBytes("3\n"));
     }
 
-    /// <summary>What <c>torch.save(model)</c> pickles for a parameter: a <c>torch._utils._rebuild_parameter</c> call, inside a dict.</summary>
+    /// <summary>
+    /// The start of what <c>torch.save(model)</c> pickles for a module class <c>Net</c> defined in a script: the
+    /// class as a global, built by NEWOBJ, then its attribute dict. Reading it in Python imports and constructs the class.
+    /// </summary>
     public static byte[] WholeModelPickle()
     {
-        var p = new List<byte> { Proto, 2, EmptyDict };
-        p.AddRange(Unicode("weight"));
-        p.Add((byte)'c');
-        p.AddRange(Encoding.ASCII.GetBytes("torch._utils\n_rebuild_parameter\n"));
-        p.AddRange([(byte)'(', (byte)'N', 0x88, (byte)'N', (byte)'t', (byte)'R']);
+        var p = new List<byte> { Proto, 2, (byte)'c' };
+        p.AddRange(Encoding.ASCII.GetBytes("__main__\nNet\n"));
+        p.AddRange([(byte)')', 0x81, EmptyDict]);
+        p.AddRange(Unicode("training"));
+        p.Add(0x88);
         p.Add(SetItem);
+        p.Add((byte)'b');
         p.Add(Stop);
         return [.. p];
     }
+
+    /// <summary>
+    /// Pickles that would run <paramref name="command"/> in a shell when Python unpickled them, each by another route:
+    /// GLOBAL+REDUCE of <c>posix.system</c>, STACK_GLOBAL of <c>builtins.exec</c>, INST of <c>os.system</c>, and
+    /// <c>subprocess.Popen</c> built by NEWOBJ. Named for test rows.
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]> CodeRunningPickles(string command) => new Dictionary<string, byte[]>
+    {
+        ["posix.system"] = Pickle([(byte)'c', .. Encoding.ASCII.GetBytes("posix\nsystem\n"), .. Unicode(command), 0x85, (byte)'R']),
+        ["builtins.exec"] = Pickle([.. Unicode("builtins"), .. Unicode("exec"), 0x93, .. Unicode($"import os; os.system('{command}')"), 0x85, (byte)'R']),
+        ["os.system"] = Pickle([(byte)'(', .. Unicode(command), (byte)'i', .. Encoding.ASCII.GetBytes("os\nsystem\n")]),
+        ["subprocess.Popen"] = Pickle([(byte)'c', .. Encoding.ASCII.GetBytes("subprocess\nPopen\n"), (byte)'(', .. Unicode("sh"), .. Unicode("-c"), .. Unicode(command), (byte)'l', 0x85, 0x81]),
+    };
 
     /// <summary><c>{'epoch': 3}</c>: a dictionary holding no tensors at all.</summary>
     public static byte[] NoStateDictPickle()
@@ -75,6 +91,8 @@ internal static class TorchFiles
         p.Add(Stop);
         return [.. p];
     }
+
+    private static byte[] Pickle(byte[] body) => [Proto, 2, .. body, Stop];
 
     private static void RewritePickle(string source, string target, Func<byte[], byte[]> rewrite)
     {
