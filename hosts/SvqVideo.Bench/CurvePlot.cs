@@ -40,8 +40,7 @@ internal static class CurvePlot
         plot.Axes.SetLimitsX(0, hours.Max() * 1.05);
         plot.Axes.SetLimitsY(0, Math.Max(Values("copy_last_mse").Max(), mse.Max()) * 1.1);
         plot.ShowLegend();
-        string tmp = png + ".tmp";
-        File.WriteAllBytes(tmp, plot.GetImageBytes(800, 450, ImageFormat.Png));
-        File.Move(tmp, png, overwrite: true);
+        var bytes = plot.GetImageBytes(800, 450, ImageFormat.Png);
+        SvqVideo.Torch.AtomicFile.Write(png, s => s.Write(bytes));
     }
 }
