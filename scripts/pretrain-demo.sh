@@ -3,6 +3,10 @@
 #
 #   scripts/pretrain-demo.sh [run folder] [segment budgets...]
 #   (default: runs/pretrain, segments 10m 15m 15m 20m)
+#   PRETRAIN_THREADS=N limits the training and evaluation to N threads (default: all cores).
+#
+# A run folder that already holds last.safetensors and curve.csv is continued: every segment resumes it, and the
+# new rows continue the segment numbers and the CPU and wall totals of the curve.
 #
 # Each segment is `svqvideo train` for its budget: the first from scratch (`--preset demo-pretrain --budget-mode
 # pause`), the rest continue it (`--resume`), then `svqvideo eval` of the segment's last checkpoint on the 1000 held-out
@@ -21,15 +25,25 @@ command -v jq >/dev/null || { echo "pretrain-demo.sh: jq is needed to read eval'
 [ -x /usr/bin/time ] || { echo "pretrain-demo.sh: /usr/bin/time is needed to measure CPU time (apt-get install time)" >&2; exit 2; }
 mkdir -p "$OUT"
 CURVE="$OUT/curve.csv"
-echo "segment,budget,train_cpu_seconds,train_wall_seconds,cpu_hours,wall_hours,steps,mse,mae,ssim,psnr,copy_last_mse,blank_mse" > "$CURVE"
-cpu=0; wall=0; start=(--preset demo-pretrain --budget-mode pause)
-for i in "${!SEGMENTS[@]}"; do
-  seg="${SEGMENTS[$i]}"
-  /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train "${start[@]}" --budget "$seg" --out "$OUT" >> "$OUT/train.log" 2>&1
+THREADS=()
+[ -z "${PRETRAIN_THREADS:-}" ] || THREADS=(--threads "$PRETRAIN_THREADS")
+first=0
+if [ -f "$OUT/last.safetensors" ] && [ -f "$CURVE" ] && [ "$(wc -l < "$CURVE")" -gt 1 ]; then
+  # Continue the run: totals and the next segment number from the curve's last row.
+  IFS=, read -r last_seg _ cpu wall _ < <(tail -1 "$CURVE")
+  first=$((last_seg + 1)); start=(--resume)
+  echo "continuing $OUT after segment $last_seg ($cpu CPU-seconds so far)"
+else
+  echo "segment,budget,train_cpu_seconds,train_wall_seconds,cpu_hours,wall_hours,steps,mse,mae,ssim,psnr,copy_last_mse,blank_mse" > "$CURVE"
+  cpu=0; wall=0; start=(--preset demo-pretrain --budget-mode pause)
+fi
+for k in "${!SEGMENTS[@]}"; do
+  seg="${SEGMENTS[$k]}"; i=$((first + k))
+  /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train "${start[@]}" "${THREADS[@]}" --budget "$seg" --out "$OUT" >> "$OUT/train.log" 2>&1
   start=(--resume)
   read -r u s e < <(tail -1 "$OUT/time-$i.txt")
   cpu=$(echo "$cpu + $u + $s" | bc -l); wall=$(echo "$wall + $e" | bc -l)
-  "$SVQ" eval --checkpoint "$OUT/last.safetensors" --out "$OUT/eval-$i" --json > "$OUT/eval-$i.json" 2>> "$OUT/eval.log"
+  "$SVQ" eval "${THREADS[@]}" --checkpoint "$OUT/last.safetensors" --out "$OUT/eval-$i" --json > "$OUT/eval-$i.json" 2>> "$OUT/eval.log"
   steps=$(jq -s 'map(select(.type == "epoch") | .global_step) | max // 0' "$OUT/train.jsonl")
   jq -r --arg i "$i" --arg b "$seg" --arg cpu "$cpu" --arg wall "$wall" --arg steps "$steps" \
     '[$i, $b, $cpu, $wall, (($cpu|tonumber)/3600), (($wall|tonumber)/3600), $steps, .model.metrics.mse.mean, .model.metrics.mae.mean, .model.metrics.ssim.mean, .model.metrics.psnr.mean, .baselines.copy_last_frame_mse, .baselines.blank_frame_mse] | @csv' \
