@@ -98,6 +98,7 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
         return new ForecastModelOutput(scope.MoveToOuter(y), scope.MoveToOuter(aux), q);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The passes' tensors belong to the dispose scope opened here, which frees them.")]
     public Tensor Forecast(Tensor frames, int horizon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);

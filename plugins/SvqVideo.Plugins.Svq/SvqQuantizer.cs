@@ -26,6 +26,7 @@ internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICo
     {
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The initial codebook tensor becomes the Parameter's storage, owned by the module.")]
     private SvqQuantizer(QuantizerOptions options, SvqSettings settings)
         : base("SVQ", options)
     {

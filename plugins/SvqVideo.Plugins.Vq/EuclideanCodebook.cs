@@ -218,7 +218,7 @@ internal sealed class EuclideanCodebook : nn.Module
     private static Tensor DrawRows(long rows, long count, Device device) =>
         rows >= count ? randperm(rows, device: device)[..(int)count] : randint(0, rows, [count], device: device);
 
-    private (Tensor Means, Tensor Bins) KMeans(Tensor samples, int clusters, int iterations)
+    private static (Tensor Means, Tensor Bins) KMeans(Tensor samples, int clusters, int iterations)
     {
         var means = samples.index_select(0, DrawRows(samples.shape[0], clusters, samples.device));
         Tensor bins = zeros(clusters, device: samples.device);

@@ -21,6 +21,7 @@ internal sealed class ResidualVectorQuantizer : QuantizerModule, IOnnxExportable
     // Field name is the reference state-dict key.
     private readonly ModuleList<VectorQuantizer> layers;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The shared codebook is owned by the layers' module tree, which disposes it.")]
     public ResidualVectorQuantizer(QuantizerOptions options)
         : base("ResidualVQ", options)
     {

@@ -55,7 +55,7 @@ public class MovingMnistTrainingTests(ITestOutputHelper output)
         }
     }
 
-    private double UntrainedLoss(IForecastModel model, IClipDataset validation)
+    private static double UntrainedLoss(IForecastModel model, IClipDataset validation)
     {
         double sum = 0;
         Evaluation.Run(model, validation, new EvaluationOptions { BatchSize = 16 }, b => sum += (b.Predictions - b.Targets).abs().mean().item<float>() * b.Clips);
