@@ -13,6 +13,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// <c>vq.vq.*</c> are the reference's. With <c>residual</c> the decoder's output is added to the last context
 /// frame (see <see cref="SimVPSettings.Residual"/>). Built in training mode on the CPU. Not thread-safe.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IOnnxExportable
 {
     private readonly Encoder enc;

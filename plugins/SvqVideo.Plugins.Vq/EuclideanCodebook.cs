@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.Vq;
 /// <c>embed</c> [1, K, D]. Everything here runs in float32 and without autograd: the codebook moves
 /// only by the EMA update, never by gradients.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class EuclideanCodebook : nn.Module
 {
     private readonly VqSettings _settings;

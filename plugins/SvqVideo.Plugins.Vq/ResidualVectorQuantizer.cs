@@ -13,6 +13,7 @@ namespace SvqVideo.Plugins.Vq;
 /// key), so in a training forward it is EMA-updated once per layer, in layer order, and layer i+1
 /// quantizes against the codebook layers 0..i already moved — exactly as 1.12.5 does.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ResidualVectorQuantizer : QuantizerModule, IOnnxExportable
 {
     public const int DefaultCodebookSize = 1024;
