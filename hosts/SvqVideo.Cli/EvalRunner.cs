@@ -1,8 +1,8 @@
-using TorchSharp;
 using SvqVideo.Datasets;
 using SvqVideo.Metrics;
 using SvqVideo.Torch;
 using SvqVideo.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Cli;

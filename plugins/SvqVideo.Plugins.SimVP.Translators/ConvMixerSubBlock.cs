@@ -1,5 +1,5 @@
-using TorchSharp;
 using SvqVideo.Torch.Onnx;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
