@@ -4,8 +4,8 @@
 #   scripts/pretrain-demo.sh [run folder] [segment budgets...]
 #   (default: runs/pretrain, segments 10m 15m 15m 20m)
 #
-# Each segment is `svqvideo train --preset demo-pretrain --budget-mode pause` for its budget (the first from
-# scratch, the rest with --resume), then `svqvideo eval` of the segment's last checkpoint on the 1000 held-out
+# Each segment is `svqvideo train` for its budget: the first from scratch (`--preset demo-pretrain --budget-mode
+# pause`), the rest continue it (`--resume`), then `svqvideo eval` of the segment's last checkpoint on the 1000 held-out
 # test sequences (digits never seen in training). curve.csv gets one row per segment: the training process's
 # own CPU time (user + system, from /usr/bin/time) summed over segments, so the CPU-hours stay honest on a
 # shared machine, the wall time, and the test scores next to copy-last-frame and the blank frame.
@@ -22,11 +22,11 @@ command -v jq >/dev/null || { echo "pretrain-demo.sh: jq is needed to read eval'
 mkdir -p "$OUT"
 CURVE="$OUT/curve.csv"
 echo "segment,budget,train_cpu_seconds,train_wall_seconds,cpu_hours,wall_hours,steps,mse,mae,ssim,psnr,copy_last_mse,blank_mse" > "$CURVE"
-cpu=0; wall=0; resume=()
+cpu=0; wall=0; start=(--preset demo-pretrain --budget-mode pause)
 for i in "${!SEGMENTS[@]}"; do
   seg="${SEGMENTS[$i]}"
-  /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train --preset demo-pretrain --budget "$seg" --budget-mode pause "${resume[@]}" --out "$OUT" >> "$OUT/train.log" 2>&1
-  resume=(--resume)
+  /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train "${start[@]}" --budget "$seg" --out "$OUT" >> "$OUT/train.log" 2>&1
+  start=(--resume)
   read -r u s e < <(tail -1 "$OUT/time-$i.txt")
   cpu=$(echo "$cpu + $u + $s" | bc -l); wall=$(echo "$wall + $e" | bc -l)
   "$SVQ" eval --checkpoint "$OUT/last.safetensors" --out "$OUT/eval-$i" --json > "$OUT/eval-$i.json" 2>> "$OUT/eval.log"

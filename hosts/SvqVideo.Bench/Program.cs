@@ -7,6 +7,20 @@ using SvqVideo.Hosting;
 using SvqVideo.Torch;
 using static TorchSharp.torch;
 
+if (args is ["--plot-curve", var curveCsv, var curvePng])
+{
+    try
+    {
+        CurvePlot.Write(curveCsv, curvePng);
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"svqvideo-bench: {e.Message}");
+        return 3;
+    }
+}
+
 BenchOptions options;
 try
 {

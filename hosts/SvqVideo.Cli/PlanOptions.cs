@@ -121,6 +121,27 @@ internal sealed class PlanOptions
         return plan;
     }
 
+    /// <summary>
+    /// The plan a resumed run continues with: the run folder's saved <paramref name="saved"/> plan, with the options that
+    /// only steer how long and on what the run goes on applied on top (<c>--budget</c>, <c>--budget-mode</c>,
+    /// <c>--backward-threads</c>, and <c>--data</c> for a dataset that moved): the options the trainer lets a resumed run change. Any other plan option on the command line would silently not
+    /// apply, since the saved model, data and optimiser state fix it, so it is refused with one line naming it.
+    /// </summary>
+    public RunPlan ResolveResume(ParseResult p, RunPlan saved)
+    {
+        var steering = new HashSet<Option> { Budget, BudgetMode, BackwardThreads, Data };
+        var fixedByRun = All().Where(o => !steering.Contains(o) && p.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (fixedByRun.Count > 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--resume continues the run folder's plan.json, which fixes {string.Join(", ", fixedByRun)}; leave {(fixedByRun.Count == 1 ? "it" : "them")} out (a resumed run may change only --budget, --budget-mode and --backward-threads; the epochs and the schedule are part of the saved optimiser state)");
+        }
+
+        saved.Set("training", "max_wall_time", p.GetValue(Budget));
+        saved.Set("training", "wall_time_mode", p.GetValue(BudgetMode)?.ToLowerInvariant());
+        saved.Set("training", "backward_threads", p.GetValue(BackwardThreads));
+        return saved;
+    }
+
     private IEnumerable<Option> All() =>
     [
         Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual,

@@ -88,4 +88,24 @@ public sealed class BenchTests : IDisposable
 
     private static ProcessRunner.Result Run(string[] args) =>
         ProcessRunner.RunDotnet(Path.Combine(AppContext.BaseDirectory, "SvqVideo.Bench.dll"), args, TimeSpan.FromMinutes(5));
+
+    [Fact]
+    public void TheLearningCurveOfPretrainDemoIsDrawnAsAPngAndABadFileIsRefused()
+    {
+        string csv = _dir.Combine("curve.csv"), png = _dir.Combine("curve.png");
+        File.WriteAllLines(csv,
+        [
+            "segment,budget,train_cpu_seconds,train_wall_seconds,cpu_hours,wall_hours,steps,mse,mae,ssim,psnr,copy_last_mse,blank_mse",
+            "0,10m,420,608,0.1167,0.169,276,146.9,357.3,0.476,14.6,288.0,166.0",
+            "1,15m,1500,1500,0.5,0.42,900,120.5,300.1,0.55,15.2,288.0,166.0",
+        ]);
+        CurvePlot.Write(csv, png);
+        var bytes = File.ReadAllBytes(png);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes.Take(4).ToArray());
+        Assert.False(File.Exists(png + ".tmp"));
+
+        File.WriteAllLines(csv, ["segment,budget"]);
+        Assert.Throws<InvalidDataException>(() => CurvePlot.Write(csv, _dir.Combine("other.png")));
+        Assert.False(File.Exists(_dir.Combine("other.png")));
+    }
 }

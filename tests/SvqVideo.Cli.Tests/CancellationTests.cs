@@ -44,10 +44,13 @@ public sealed class CancellationTests : IDisposable
             Assert.True(kill.ExitCode == 0, $"kill -INT {p.Id} failed: {killError}");
         }
 
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        // A hang guard, not a speed promise: train stops at the next step boundary, but when the signal lands during the
+        // epoch's validation that pass finishes first, and with every test host of the solution running on 2 cores it has
+        // taken over 2 minutes (3 of 5 full runs on 2026-12-02; the project's tests alone: 22 s). The tails say where it was.
+        if (!p.WaitForExit(TimeSpan.FromMinutes(6)))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail("train did not stop within 2 minutes of SIGINT");
+            Assert.Fail($"train did not stop within 6 minutes of SIGINT; stderr: {Tail(await stderr)}; stdout: {Tail(await stdout)}");
         }
 
         string err = await stderr, output = await stdout;

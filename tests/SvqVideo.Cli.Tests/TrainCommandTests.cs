@@ -26,4 +26,34 @@ public sealed class TrainCommandTests : IDisposable
         Assert.All(tensors.Where(kv => kv.Value.is_floating_point()), kv => Assert.True(Checkpoint.AllFinite(kv.Value), kv.Key));
         Assert.False(File.Exists(Path.Combine(run, "best.safetensors")));
     }
+
+    [Fact]
+    public void AResumedRunTakesTheNewBudgetAndRefusesOptionsItsPlanFixes()
+    {
+        string run = _dir.Combine("resumed");
+        var first = CliRunner.Cli("train", "--preset", "demo", "--train-clips", "16", "--batch-size", "4", "--max-steps-per-epoch", "2", "--epochs", "1000",
+            "--budget", "5s", "--budget-mode", "pause", "--out", run, "--json");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+
+        // A plan option the saved run fixes is refused with one line naming it, and nothing in the run changes.
+        var plan = File.ReadAllText(Path.Combine(run, "plan.json"));
+        var refused = CliRunner.Cli("train", "--out", run, "--resume", "--hid-s", "32", "--epochs", "3");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Single(refused.Stderr.Trim().Split('\n'));
+        Assert.Contains("--hid-s, --epochs", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(plan, File.ReadAllText(Path.Combine(run, "plan.json")));
+
+        // The steering options apply: the paused run goes on under a new budget, which plan.json records.
+        var resumed = CliRunner.Cli("train", "--out", run, "--resume", "--budget", "12s", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        var training = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, "plan.json")))!["training"]!;
+        Assert.Equal("12s", (string?)training["max_wall_time"]);
+        Assert.Equal("pause", (string?)training["wall_time_mode"]);
+        using var before = System.Text.Json.JsonDocument.Parse(first.Stdout);
+        using var after = System.Text.Json.JsonDocument.Parse(resumed.Stdout);
+        Assert.Equal("TimeBudget", after.RootElement.GetProperty("stop").GetString());
+        double seconds = after.RootElement.GetProperty("seconds").GetDouble();
+        Assert.True(seconds >= 12, $"the resumed run stopped after {seconds:F1} s, before its new 12 s budget");
+        Assert.True(after.RootElement.GetProperty("steps").GetInt64() > before.RootElement.GetProperty("steps").GetInt64());
+    }
 }

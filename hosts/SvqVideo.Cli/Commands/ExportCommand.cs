@@ -18,14 +18,14 @@ namespace SvqVideo.Cli.Commands;
 internal static class ExportCommand
 {
     private static readonly Option<string> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import)", Required = true };
-    private static readonly Option<string> To = new("--to") { Description = "The ONNX file to write (.onnx)", Required = true };
+    private static readonly Option<string> To = new("--to") { Description = "The file to write: .onnx (the inference graph for ONNX Runtime) or .safetensors (a weights-only SvqVideo checkpoint, without the training state)", Required = true };
     private static readonly Option<int> Opset = new("--opset") { Description = $"ai.onnx opset ({OnnxExporter.DefaultOpset}..{OnnxExporter.MaximumOpset})", DefaultValueFactory = _ => OnnxExporter.DefaultOpset };
     private static readonly Option<double> Tolerance = new("--tolerance") { Description = "Largest |ONNX Runtime − checkpoint| accepted by the check before the file is kept", DefaultValueFactory = _ => 1e-4 };
     private static readonly Option<bool> NoCheck = new("--no-check") { Description = "Do not run the written graph on ONNX Runtime before keeping it" };
 
     public static Command Create()
     {
-        var cmd = new Command("export", "Export a checkpoint's inference graph to ONNX (runs on ONNX Runtime in .NET, Python, the browser) with the SvqVideo metadata block");
+        var cmd = new Command("export", "Export a checkpoint's inference graph to ONNX (runs on ONNX Runtime in .NET, Python, the browser) with the SvqVideo metadata block, or (--to x.safetensors) its weights without the training state");
         foreach (var o in new Option[] { CheckpointPath, To, Opset, Tolerance, NoCheck })
         {
             cmd.Options.Add(o);
@@ -40,9 +40,14 @@ internal static class ExportCommand
         string checkpoint = Path.GetFullPath(parse.GetValue(CheckpointPath)!);
         string to = Path.GetFullPath(parse.GetValue(To)!);
         int opset = parse.GetValue(Opset);
+        if (to.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            return WeightsOnly(ctx, checkpoint, to);
+        }
+
         if (!to.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new CliException(ExitCodes.Usage, $"--to must end in .onnx: {to}");
+            throw new CliException(ExitCodes.Usage, $"--to must end in .onnx (an ONNX model) or .safetensors (a weights-only checkpoint): {to}");
         }
 
         if (opset is < OnnxExporter.DefaultOpset or > OnnxExporter.MaximumOpset)
@@ -84,6 +89,44 @@ internal static class ExportCommand
                 maxDiff = parse.GetValue(NoCheck) ? null : Check(ctx, model, tmp, parse.GetValue(Tolerance));
             });
             Report(ctx, checkpoint, to, result!, maxDiff);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A training checkpoint without its training state (optimizer moments, RNG, schedule): the model's weights and
+    /// manifest only, about a third of the size, for shipping a model that is scored or fine-tuned from scratch
+    /// optimizer state (the demo's bundled checkpoint is made this way).
+    /// </summary>
+    private static int WeightsOnly(CommandContext ctx, string checkpoint, string to)
+    {
+        if (PredictorFiles.IsOnnx(checkpoint))
+        {
+            throw new CliException(ExitCodes.BadInput, $"{checkpoint} is an ONNX model; a weights-only checkpoint is made from an SvqVideo checkpoint (.safetensors)");
+        }
+
+        if (!Directory.Exists(Path.GetDirectoryName(to)))
+        {
+            throw new CliException(ExitCodes.Output, $"output folder does not exist: {Path.GetDirectoryName(to)}");
+        }
+
+        if (string.Equals(checkpoint, to, StringComparison.Ordinal))
+        {
+            throw new CliException(ExitCodes.Usage, $"--to must differ from --checkpoint: {to}");
+        }
+
+        ctx.InitTorch();
+        using var model = ctx.LoadModel(checkpoint);
+        Checkpoint.SaveModel(to, model, Checkpoint.ReadManifest(checkpoint).Training);
+        long before = new FileInfo(checkpoint).Length, after = new FileInfo(to).Length;
+        if (ctx.Json)
+        {
+            ctx.Stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { checkpoint, to, format = "safetensors", bytes_before = before, bytes = after }, JsonOutput.Compact));
+        }
+        else
+        {
+            ctx.Out.MarkupLine($"wrote {Spectre.Console.Markup.Escape(to)}: weights only, {after / 1e6:F1} MB (from {before / 1e6:F1} MB)");
         }
 
         return ExitCodes.Success;

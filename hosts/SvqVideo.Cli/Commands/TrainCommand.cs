@@ -11,7 +11,7 @@ internal static class TrainCommand
 {
     private static readonly PlanOptions Plan = new();
     private static readonly Option<string> Out = new("--out") { Description = "Run folder for checkpoints (best/last), the JSON-lines log, plan.json and pictures", DefaultValueFactory = _ => "runs/train" };
-    private static readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's last complete checkpoint (model, optimizer, schedule, epoch, RNG)" };
+    private static readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's last complete checkpoint (model, optimizer, schedule, epoch, RNG) with its plan.json; only --budget, --budget-mode and --backward-threads may change" };
 
     public static Command Create()
     {
@@ -25,13 +25,11 @@ internal static class TrainCommand
 
     private static int Run(CommandContext ctx, ParseResult parse, CancellationToken ct)
     {
-        var plan = Plan.Resolve(parse, "mmnist");
         string outDir = Path.GetFullPath(parse.GetValue(Out)!);
         bool resume = parse.GetValue(Resume);
-        if (resume && File.Exists(Path.Combine(outDir, "plan.json")))
-        {
-            plan = RunPlan.FromJson(File.ReadAllText(Path.Combine(outDir, "plan.json")));
-        }
+        var plan = resume && File.Exists(Path.Combine(outDir, "plan.json"))
+            ? Plan.ResolveResume(parse, RunPlan.FromJson(File.ReadAllText(Path.Combine(outDir, "plan.json"))))
+            : Plan.Resolve(parse, "mmnist");
 
         ctx.InitTorch();
         var (train, validation, _) = PlanDatasets.Open(plan, parse.GetValue(Plan.Data));
