@@ -104,25 +104,8 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ValidateFrames(frames);
-        int t = _settings.FramesIn;
         using var scope = NewDisposeScope();
-        if (horizon <= t)
-        {
-            var once = Forward(frames).Prediction;
-            return scope.MoveToOuter(horizon == t ? once : once.narrow(1, 0, horizon).contiguous());
-        }
-
-        // OpenSTL's rollout: each pass's T_in predictions become the next pass's context, the passes are
-        // concatenated and the last one truncated.
-        var parts = new List<Tensor>();
-        var context = frames;
-        for (int produced = 0; produced < horizon; produced += t)
-        {
-            context = Forward(context).Prediction;
-            parts.Add(horizon - produced >= t ? context : context.narrow(1, 0, horizon - produced));
-        }
-
-        return scope.MoveToOuter(cat(parts, 1));
+        return scope.MoveToOuter(ForecastRollout.Run(this, frames, horizon).Prediction);
     }
 
     /// <summary>
