@@ -30,6 +30,12 @@ internal sealed record BenchOptions
     /// <summary>The "fit" section's arms: the CLI's default residual setting, or both settings with --fit-residual both.</summary>
     public IReadOnlyList<bool?> FitResidualArms { get; init; } = [null];
 
+    /// <summary>The "fit" section's clip kinds (default: every kind of <see cref="FitClips"/>).</summary>
+    public IReadOnlyList<string> FitKinds { get; init; } = FitClips.Kinds;
+
+    /// <summary>The "fit" section's model frame sizes: "default" (the CLI's) or values of its <c>--size</c>.</summary>
+    public IReadOnlyList<string> FitSizes { get; init; } = ["default"];
+
     /// <summary>Frames streamed through the session (10,000 unless --quick).</summary>
     public int StreamFrames => Quick ? 500 : 10_000;
 
@@ -89,10 +95,22 @@ internal sealed record BenchOptions
                         },
                     };
                     break;
+                case "--fit-kinds":
+                    var kinds = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (kinds.FirstOrDefault(k => !FitClips.Kinds.Contains(k)) is { } badKind)
+                    {
+                        throw new ArgumentException($"--fit-kinds: unknown clip kind '{badKind}' (kinds: {string.Join(", ", FitClips.Kinds)})");
+                    }
+
+                    o = o with { FitKinds = kinds };
+                    break;
+                case "--fit-size":
+                    o = o with { FitSizes = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+                    break;
                 case "--child":
                     return o with { Child = args[(i + 1)..] };
                 default:
-                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default)");
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH|auto[,...])");
             }
         }
 

@@ -17,7 +17,7 @@ internal static class FitBench
     public const int InputFrames = 200;
     public const int Horizon = 10;
 
-    public static JsonObject Measure(string kind, string budget, bool? residual, BenchOptions options)
+    public static JsonObject Measure(string kind, string budget, bool? residual, string? size, BenchOptions options)
     {
         var (width, height, channels) = FitClips.Shape(kind);
         var frames = FitClips.Generate(kind, InputFrames + Horizon);
@@ -40,6 +40,11 @@ internal static class FitBench
             if (residual is bool r)
             {
                 args.AddRange(["--residual", r ? "true" : "false"]);
+            }
+
+            if (size is not null)
+            {
+                args.AddRange(["--size", size]);
             }
 
             var (seconds, stdout) = RunCli(args);
@@ -66,6 +71,7 @@ internal static class FitBench
                 ["channels"] = channels,
                 ["fit"] = budget,
                 ["residual"] = fit?["residual"]?.DeepClone(),
+                ["model_size"] = fit?["size"]?.DeepClone() ?? size ?? "64x64",
                 ["steps"] = fit?["steps"]?.DeepClone(),
                 ["wall_seconds"] = seconds,
                 ["mse_model"] = model / Horizon,

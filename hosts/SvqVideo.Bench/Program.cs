@@ -51,7 +51,7 @@ if (options.Child is { } child)
         "profile" => ProfileBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
         "overhead" => OverheadBench.Measure(child[1], child[2], options),
         "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
-        "fit" => FitBench.Measure(child[1], child[2], child.Count > 3 ? bool.Parse(child[3]) : null, options),
+        "fit" => FitBench.Measure(child[1], child[2], child[3] == "default" ? null : bool.Parse(child[3]), child[4] == "default" ? null : child[4], options),
         "onnx-torch" => OnnxBench.MeasureTorch(new ModelSpec(child[1], child[2], child[3]), child[4], options),
         _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
     };
@@ -137,12 +137,15 @@ if (options.Runs("forecast"))
 if (options.Runs("fit"))
 {
     var rows = new JsonArray();
-    foreach (string kind in FitClips.Kinds)
+    foreach (string kind in options.FitKinds)
     {
         foreach (bool? residual in options.FitResidualArms)
         {
-            log.WriteLine($"forecast --fit {options.FitBudget} on {kind}{(residual is bool r ? $" (residual {r})" : "")} ...");
-            rows.Add(ChildProcess.Run(options, ["fit", kind, options.FitBudget, .. residual is bool x ? new[] { x.ToString() } : []]));
+            foreach (string size in options.FitSizes)
+            {
+                log.WriteLine($"forecast --fit {options.FitBudget} on {kind}{(residual is bool r ? $" (residual {r})" : "")}{(size == "default" ? "" : $" (size {size})")} ...");
+                rows.Add(ChildProcess.Run(options, ["fit", kind, options.FitBudget, residual is bool x ? x.ToString() : "default", size]));
+            }
         }
     }
 

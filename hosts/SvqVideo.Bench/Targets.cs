@@ -81,7 +81,7 @@ internal static class Targets
         // and a 2-minute fit must finish within 2 min 20 s end to end.
         foreach (var r in (report["forecast_fit"] as JsonArray)?.OfType<JsonObject>().Where(r => r["error"] is null) ?? [])
         {
-            string label = $"forecast --fit {r["fit"]} on {r["kind"]}{(r["residual"] is { } res ? $" (residual {res})" : "")}";
+            string label = $"forecast --fit {r["fit"]} on {r["kind"]}{(r["residual"] is { } res ? $" (residual {res})" : "")}{(r["model_size"] is { } ms ? $" (size {ms})" : "")}";
             Add($"{label}: MSE over copy-last-frame", 0.8, (double)r["ratio_to_copy_last"]!, false, "");
             if ((string?)r["fit"] == "2m")
             {

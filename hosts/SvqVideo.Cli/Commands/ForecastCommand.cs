@@ -300,6 +300,7 @@ internal static class ForecastCommand
                 ["seconds"] = result.Elapsed.TotalSeconds,
                 ["stop"] = result.Reason.ToString(),
                 ["residual"] = parse.GetValue(FitResidual),
+                ["size"] = $"{width}x{height}",
             };
             json["held_out"] = HeldOutJson(heldOut, valSet.Count);
             if (!ctx.Json)
