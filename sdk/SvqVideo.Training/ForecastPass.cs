@@ -1,4 +1,3 @@
-using SvqVideo.Torch;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Training;
