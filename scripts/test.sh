@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command: set up the machine (idempotent), build, run the default test suite.
+# The project's test command: set up the machine (idempotent), build, check formatting, run the default test suite.
 #   scripts/test.sh              default suite (excludes tests marked Category=Slow)
 #   scripts/test.sh --all        every test, slow ones included
 set -euo pipefail
@@ -18,6 +18,16 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 args=(test SvqVideo.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal")
 [ -n "$FILTER" ] && args+=(--filter "$FILTER")
 set +e
+# Formatting is part of the test: the code must already be as `dotnet format` would write it (.editorconfig).
+# Naming and code-style rules are enforced by the build itself (warnings are errors); this adds the layout.
+format_start=$SECONDS
+dotnet format whitespace SvqVideo.sln --verify-no-changes --no-restore -v q 2>&1 | tee "$ROOT/artifacts/format-output.log"
+format_rc=${PIPESTATUS[0]}
+if [ "$format_rc" -ne 0 ]; then
+  echo "test: formatting drifted from .editorconfig (files above); run 'dotnet format whitespace SvqVideo.sln' and commit the result" >&2
+else
+  echo "test: formatting ok ($((SECONDS - format_start)) s)"
+fi
 dotnet "${args[@]}" 2>&1 | tee "$ROOT/artifacts/test-output.log"
 rc=${PIPESTATUS[0]}
 set -e
@@ -31,4 +41,5 @@ for line in open(sys.argv[1], errors="replace"):
         f += int(m.group(1)); p += int(m.group(2)); s += int(m.group(3))
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
+[ "$format_rc" -ne 0 ] && [ "$rc" -eq 0 ] && rc=$format_rc
 exit "$rc"

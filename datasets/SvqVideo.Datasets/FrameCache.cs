@@ -59,6 +59,7 @@ public sealed class FrameCache
     /// "every 3rd frame"), building the entry when it is missing, incomplete or stale.
     /// </summary>
     /// <exception cref="DatasetException">A source file is missing.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The opened cache is returned to the caller, who owns it.")]
     public CachedFrames GetOrAdd(IReadOnlyList<string> sources, string recipe, FrameFormat format, Action<CacheWriter> decode)
     {
         ArgumentNullException.ThrowIfNull(sources);

@@ -9,6 +9,7 @@ internal static class FrameSources
     /// Decodes <paramref name="path"/> once into the cache (decoded frames <paramref name="offset"/>,
     /// offset + step, … in <paramref name="format"/>); position p is numbered firstNumber + offset + p·step.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The cached frames are handed to the returned source, which owns and disposes them.")]
     public static CachedFrameSource FromVideo(FrameCache cache, string path, string name, FrameFormat format, int step = 1, int offset = 0, int firstNumber = 0)
     {
         var read = new VideoReadOptions
@@ -41,6 +42,7 @@ internal static class FrameSources
     }
 
     /// <summary>Decodes the images <paramref name="files"/> (one frame each, in order, numbered by <paramref name="numbers"/>) once into the cache.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The cached frames are handed to the returned source, which owns and disposes them.")]
     public static CachedFrameSource FromImages(FrameCache cache, IReadOnlyList<string> files, string name, FrameFormat format, int[] numbers)
     {
         var frames = cache.GetOrAdd(files, "images", format, sink =>

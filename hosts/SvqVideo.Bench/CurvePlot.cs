@@ -25,7 +25,7 @@ internal static class CurvePlot
         var hours = Values("cpu_hours");
         var mse = Values("mse");
 
-        var plot = new Plot();
+        using var plot = new Plot();
         plot.Title("Bundled demo model: test MSE on 1000 held-out Moving-MNIST sequences");
         plot.XLabel("training CPU-hours (user + system time of the train process)");
         plot.YLabel("MSE (OpenSTL per-frame sum; lower is better)");

@@ -1,8 +1,8 @@
-using TorchSharp;
 using SvqVideo.Datasets;
 using SvqVideo.Metrics;
 using SvqVideo.Torch;
 using SvqVideo.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Cli;
@@ -97,6 +97,10 @@ internal static class EvalRunner
 
         return new Outcome(modelSet.Report(), baseSet.Report(), blankSet.Report(), kept, diagnostics, usage);
     }
+
+    /// <summary>Whether a model of <paramref name="config"/> takes <paramref name="data"/>'s clips (context length, channels, size).</summary>
+    public static bool Takes(ModelConfig config, IClipDataset data) =>
+        config.FramesIn == data.FramesIn && config.Channels == data.Channels && config.Height == data.Height && config.Width == data.Width;
 
     /// <summary>A (T, C, H, W) tensor as a clip.</summary>
     public static FrameClip ToClip(Tensor t)

@@ -14,11 +14,11 @@ internal static class PlanDatasets
     public static (IClipDataset Train, IClipDataset Validation, IClipDataset Test) Open(RunPlan plan, string? dataPath)
     {
         var dataset = plan.Dataset;
-        string kind = plan.Str(dataset, "kind", "mmnist").ToLowerInvariant();
+        string kind = RunPlan.Str(dataset, "kind", "mmnist").ToLowerInvariant();
         int fin = plan.FramesIn, fout = plan.FramesOut;
         string RequireData()
         {
-            string path = dataPath ?? plan.Str(dataset, "path", "");
+            string path = dataPath ?? RunPlan.Str(dataset, "path", "");
             return path.Length > 0 ? path : throw new CliException(ExitCodes.Usage, $"dataset '{kind}' needs --data <folder>");
         }
 
@@ -26,13 +26,13 @@ internal static class PlanDatasets
         {
             case "mmnist":
                 {
-                    long seed = plan.Int(dataset, "seed", 0);
+                    long seed = RunPlan.Int(dataset, "seed", 0);
                     MovingMnist Make(DatasetSplit split, string countKey, int fallback) => MovingMnist.Create(split, new MovingMnistOptions
                     {
                         FramesIn = fin,
                         FramesOut = fout,
                         Seed = seed,
-                        Count = plan.Int(dataset, countKey, fallback),
+                        Count = RunPlan.Int(dataset, countKey, fallback),
                         DigitsFile = dataPath,
                     });
                     return (Make(DatasetSplit.Train, "train_clips", 10000), Make(DatasetSplit.Validation, "val_clips", 1000), Make(DatasetSplit.Test, "test_clips", 1000));
@@ -40,7 +40,7 @@ internal static class PlanDatasets
 
             case "kth":
                 {
-                    var o = new KthOptions { FramesIn = fin, FramesOut = fout, Height = plan.Int(dataset, "height", 128), Width = plan.Int(dataset, "width", 128) };
+                    var o = new KthOptions { FramesIn = fin, FramesOut = fout, Height = RunPlan.Int(dataset, "height", 128), Width = RunPlan.Int(dataset, "width", 128) };
                     string root = RequireData();
                     return Splits(split => KthDataset.Open(root, split, o));
                 }
@@ -51,9 +51,9 @@ internal static class PlanDatasets
                     {
                         FramesIn = fin,
                         FramesOut = fout,
-                        Height = plan.Int(dataset, "height", 256),
-                        Width = plan.Int(dataset, "width", 256),
-                        Protocol = plan.Str(dataset, "protocol", "openstl").Equals("subjects", StringComparison.OrdinalIgnoreCase) ? Human36mProtocol.BySubject : Human36mProtocol.OpenStl,
+                        Height = RunPlan.Int(dataset, "height", 256),
+                        Width = RunPlan.Int(dataset, "width", 256),
+                        Protocol = RunPlan.Str(dataset, "protocol", "openstl").Equals("subjects", StringComparison.OrdinalIgnoreCase) ? Human36mProtocol.BySubject : Human36mProtocol.OpenStl,
                     };
                     string root = RequireData();
                     return Splits(split => Human36mDataset.Open(root, split, o));
@@ -65,10 +65,10 @@ internal static class PlanDatasets
                     {
                         FramesIn = fin,
                         FramesOut = fout,
-                        Height = plan.Int(dataset, "height", 64),
-                        Width = plan.Int(dataset, "width", 64),
-                        Channels = plan.Int(dataset, "channels", 3),
-                        Stride = dataset["stride"] is null ? null : plan.Int(dataset, "stride", 5),
+                        Height = RunPlan.Int(dataset, "height", 64),
+                        Width = RunPlan.Int(dataset, "width", 64),
+                        Channels = RunPlan.Int(dataset, "channels", 3),
+                        Stride = dataset["stride"] is null ? null : RunPlan.Int(dataset, "stride", 5),
                     };
                     string root = RequireData();
                     return Splits(split => VideoFolderDataset.Open(root, o, split));
@@ -78,7 +78,7 @@ internal static class PlanDatasets
                 {
                     // Training and validation on KITTI, test on Caltech (OpenSTL's layout). OpenSTL reads the Caltech
                     // test frames in BGR while KITTI is RGB; "test_channel_order": "bgr" reproduces that quirk.
-                    ChannelOrder Order(string key) => plan.Str(dataset, key, "rgb").ToLowerInvariant() switch
+                    ChannelOrder Order(string key) => RunPlan.Str(dataset, key, "rgb").ToLowerInvariant() switch
                     {
                         "rgb" => ChannelOrder.Rgb,
                         "bgr" => ChannelOrder.Bgr,
@@ -88,9 +88,9 @@ internal static class PlanDatasets
                     {
                         FramesIn = fin,
                         FramesOut = fout,
-                        Height = plan.Int(dataset, "height", 128),
-                        Width = plan.Int(dataset, "width", 160),
-                        CaltechFrameStep = plan.Int(dataset, "caltech_frame_step", 3),
+                        Height = RunPlan.Int(dataset, "height", 128),
+                        Width = RunPlan.Int(dataset, "width", 160),
+                        CaltechFrameStep = RunPlan.Int(dataset, "caltech_frame_step", 3),
                     };
                     var (order, testOrder) = (Order("channel_order"), Order("test_channel_order"));
                     string root = RequireData();

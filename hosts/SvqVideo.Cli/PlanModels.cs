@@ -12,7 +12,7 @@ internal static class PlanModels
     /// <summary>Builds the model (and its quantizer) through the plugins named by the plan.</summary>
     public static IForecastModel Build(RunPlan plan, PluginCatalog catalog, IClipDataset shape)
     {
-        var factory = catalog.GetModel(plan.Str(plan.Model, "family", "simvp"));
+        var factory = catalog.GetModel(RunPlan.Str(plan.Model, "family", "simvp"));
         var config = factory.DefaultConfig(shape.FramesIn, shape.FramesOut, shape.Channels, shape.Height, shape.Width);
         foreach (var (key, value) in plan.Model)
         {
@@ -45,7 +45,7 @@ internal static class PlanModels
 
     public static QuantizerOptions? QuantizerOptions(RunPlan plan, PluginCatalog catalog, int dimension)
     {
-        string kind = plan.Str(plan.Quantizer, "kind", "none").ToLowerInvariant();
+        string kind = RunPlan.Str(plan.Quantizer, "kind", "none").ToLowerInvariant();
         if (kind is "none" or "")
         {
             return null;
@@ -55,8 +55,8 @@ internal static class PlanModels
         var o = factory.DefaultOptions(dimension);
         o = o with
         {
-            CodebookSize = plan.Int(plan.Quantizer, "codebook_size", o.CodebookSize),
-            Frozen = plan.Bool(plan.Quantizer, "frozen", o.Frozen),
+            CodebookSize = RunPlan.Int(plan.Quantizer, "codebook_size", o.CodebookSize),
+            Frozen = RunPlan.Bool(plan.Quantizer, "frozen", o.Frozen),
             Init = plan.Quantizer["init"] is { } init ? RunPlan.Text(init) : o.Init,
         };
         if (plan.Quantizer["params"] is JsonObject extra)

@@ -75,7 +75,7 @@ internal sealed class PlanOptions
         plan.Set("model", "drop_path", p.GetValue(DropPath));
         plan.Set("model", "quantizer_placement", p.GetValue(Placement));
         plan.Set("model", "residual", p.GetValue(Residual));
-        if (p.GetValue(Quantizer) is { } q && !string.Equals(q, plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
+        if (p.GetValue(Quantizer) is { } q && !string.Equals(q, RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             // Another family: drop the preset's family-specific settings, keep the generic ones.
             plan.Quantizer.Clear();

@@ -13,11 +13,11 @@ internal sealed class PlanShape(RunPlan plan) : IClipDataset
 
     public int FramesOut => plan.FramesOut;
 
-    public int Channels => plan.Int(plan.Dataset, "channels", 1);
+    public int Channels => RunPlan.Int(plan.Dataset, "channels", 1);
 
-    public int Height => plan.Int(plan.Dataset, "height", 64);
+    public int Height => RunPlan.Int(plan.Dataset, "height", 64);
 
-    public int Width => plan.Int(plan.Dataset, "width", 64);
+    public int Width => RunPlan.Int(plan.Dataset, "width", 64);
 
     public void CopyClip(int index, Span<float> destination) => throw new NotSupportedException();
 }

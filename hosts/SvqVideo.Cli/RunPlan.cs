@@ -96,13 +96,13 @@ internal sealed class RunPlan
         }
     }
 
-    public string Str(JsonObject s, string key, string fallback) => s[key] is { } n ? Text(n) : fallback;
+    public static string Str(JsonObject s, string key, string fallback) => s[key] is { } n ? Text(n) : fallback;
 
-    public int Int(JsonObject s, string key, int fallback) => s[key] is { } n ? (int)Number(key, n) : fallback;
+    public static int Int(JsonObject s, string key, int fallback) => s[key] is { } n ? (int)Number(key, n) : fallback;
 
-    public double Num(JsonObject s, string key, double fallback) => s[key] is { } n ? Number(key, n) : fallback;
+    public static double Num(JsonObject s, string key, double fallback) => s[key] is { } n ? Number(key, n) : fallback;
 
-    public bool Bool(JsonObject s, string key, bool fallback) => s[key] is { } n
+    public static bool Bool(JsonObject s, string key, bool fallback) => s[key] is { } n
         ? (bool.TryParse(Text(n), out bool b) ? b : throw new CliException(ExitCodes.Usage, $"'{key}' must be true or false, got {n.ToJsonString()}"))
         : fallback;
 

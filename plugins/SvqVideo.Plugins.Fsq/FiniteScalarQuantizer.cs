@@ -12,6 +12,7 @@ namespace SvqVideo.Plugins.Fsq;
 /// Index = Σ_j level_j·basis_j with basis = cumprod([1, L₀, L₀L₁, …]) (first feature least significant).
 /// Optional Linear <c>project_in</c>/<c>project_out</c> when Dimension ≠ number of levels. No state, no aux loss.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class FiniteScalarQuantizer : QuantizerModule, IOnnxExportable
 {
     private const double BoundEps = 1e-3;

@@ -14,6 +14,7 @@ namespace SvqVideo.Plugins.Lfq;
 /// <c>fast_path=false</c> builds that matrix as the reference does (<see cref="DenseEntropies"/>).
 /// Optional Linear <c>project_in</c>/<c>project_out</c> when Dimension ≠ d.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class LookupFreeQuantizer : QuantizerModule, IOnnxExportable
 {
     // Field names are the reference state-dict keys.

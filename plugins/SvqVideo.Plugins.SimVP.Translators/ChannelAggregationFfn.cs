@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// m → 1 whose output broadcasts over the m channels, then <c>fc2</c> (1×1 m → C), dropout.
 /// <c>sigma</c> has shape (1, m, 1, 1) and starts at 1e-5.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ChannelAggregationFfn : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d fc1;

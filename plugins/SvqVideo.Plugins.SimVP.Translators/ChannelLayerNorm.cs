@@ -16,6 +16,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// shares. See docs/translators.md ("Memory format").
 /// </para>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ChannelLayerNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;

@@ -1,5 +1,5 @@
-using TorchSharp;
 using SvqVideo.Torch.Onnx;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,6 +11,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>out = norm_2(GELU(conv_pw(x)))</c> (1×1). The second half has no residual and both BatchNorms
 /// come after the activation. No drop path, no dropout, mlp_ratio unused.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ConvMixerSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv_dw;

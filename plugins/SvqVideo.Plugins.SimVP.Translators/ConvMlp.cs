@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// dropout (PoolFormer's <c>Mlp</c>, UniFormer's <c>CMlp</c>, timm's <c>ConvMlp</c>). Default initialisation;
 /// the owning block applies the reference's.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ConvMlp : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d fc1;

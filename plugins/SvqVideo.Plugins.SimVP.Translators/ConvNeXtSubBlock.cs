@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// (padding 3), LN2d normalises over the channels (eps 1e-6), fc1/fc2 are 1×1 convs (keys <c>mlp.fc1/fc2</c>).
 /// <c>gamma</c> starts at 1e-6.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ConvNeXtSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv_dw;

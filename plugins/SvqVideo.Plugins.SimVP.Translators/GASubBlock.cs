@@ -13,6 +13,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>attn.proj_2.*</c>, <c>norm2.*</c>, <c>mlp.{fc1,dwconv.dwconv,fc2}.*</c>, <c>layer_scale_{1,2}</c>).
 /// Not thread-safe; dispose to free its parameters.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 public sealed class GASubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly BatchNorm2d norm1;

@@ -14,6 +14,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>layers.{l}.conv.*</c>, <c>layers.{l}.norm.*</c>. Default (PyTorch) initialisation.
 /// Not thread-safe; dispose to free its parameters.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 public sealed class GInceptionST : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv1;

@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// depthwise dilated dd_k×dd_k <c>conv_spatial</c> with dd_k = K//d + ((K//d) % 2 − 1), then
 /// <c>conv1</c> 1×1 C → 2C split into f and g; the output is sigmoid(g) ⊙ f. d = 3.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class GatedAttentionModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv0;

@@ -8,6 +8,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// One inception branch (OpenSTL <c>GroupConv2d</c> with act_norm): grouped k×k conv (padding k//2, bias)
 /// → GroupNorm(groups, C_out) → LeakyReLU(0.2). Keys <c>conv.*</c>, <c>norm.*</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class GroupConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;

@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// then, channels-last, <c>x = x + DropPath(gamma2 · pwconv2(GELU(pwconv1(norm2 x))))</c> with norm2 a
 /// LayerNorm over C (eps 1e-6) and pwconv1/2 Linear layers. C must be divisible by 8.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class HorNetSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly ChannelLayerNorm norm1;

@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// 7×7 <c>conv_spatial</c> with dilation 3 (padding 9), 1×1 <c>conv1</c> C → C, and the result
 /// multiplied by the unit's input. There is no sigmoid gate and no split (unlike gSTA).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class LargeKernelAttention : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv0;

@@ -8,6 +8,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// OpenSTL's <c>MixMlp</c> (gSTA, VAN, TAU): 1×1 conv C → hidden, depthwise 3×3 (<c>dwconv.dwconv</c>),
 /// GELU, dropout, 1×1 conv hidden → C, dropout. Conv weights start at N(0, 2/fan_out), biases at 0.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MixMlp : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d fc1;

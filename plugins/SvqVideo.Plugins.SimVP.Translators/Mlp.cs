@@ -8,6 +8,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// An MLP of Linear layers on the last axis: <c>fc1</c> in → hidden, GELU, dropout, <c>fc2</c> hidden → in,
 /// dropout (timm's and UniFormer's <c>Mlp</c>). Default initialisation; the owning block applies the reference's.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly Linear fc1;

@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// int(0.5·C) → N: the hidden width scales with C, not N); <c>t = t + DropPath(mlp_channels(LN2 t))</c>
 /// (Linear C → int(mlp_ratio·C) → C); LayerNorm eps 1e-6. The resolution (h, w) is fixed at construction.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MlpMixerSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly LayerNorm norm1;

@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// then <c>x = x + DropPath(ls2 ⊙ CAFFN(BN2 x))</c>. The layer scales have shape (1, C, 1, 1) and start at
 /// <c>initValue</c> (1e-5). C must be divisible by the sum of the channel split (8 for [1, 3, 4]).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MogaSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly BatchNorm2d norm1;

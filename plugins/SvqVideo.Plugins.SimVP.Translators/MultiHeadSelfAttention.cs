@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// (Linear C → 3C) viewed as (B, N, 3, heads, C/heads); per head softmax(q·kᵀ·(C/heads)^−½)·v; heads
 /// concatenated in order (channel = head·(C/heads) + i); <c>proj</c> (Linear C → C), dropout.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear qkv;

@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>v1 = DW_conv1(v0[c0 : c0+c1])</c> (5×5, dilation d1), <c>v2 = DW_conv2(v0[C−c2 :])</c> (7×7, dilation d2),
 /// then <c>PW_conv(cat(v0[: c0], v1, v2))</c> (1×1).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MultiOrderDWConv : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d DW_conv0;

@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>y = SiLU(y + sigma ⊙ (y − mean_{H,W} y))</c>, then <c>proj_2(SiLU(gate(y)) ⊙ SiLU(value(y))) + u</c>.
 /// <c>sigma</c> has shape (1, C, 1, 1) and starts at 1e-5.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MultiOrderGatedAggregation : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d proj_1;

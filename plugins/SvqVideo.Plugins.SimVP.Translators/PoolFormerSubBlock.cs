@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>x = x + DropPath(ls2 · Mlp(GN2(x)))</c>. GN is GroupNorm with one group; the pooling has stride 1,
 /// padding 1 and does not count padded zeros. Layer scales start at 1e-5; MLP convs at truncated N(0, 0.02²).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class PoolFormerSubBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly GroupNorm norm1;

@@ -11,6 +11,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// which goes through a depthwise 7×7 <c>dwconv</c> (Σd channels, scale 1.0) and is split into q0…q(n−1);
 /// then <c>y = p ⊙ q0</c>, <c>y = pws.i(y) ⊙ q(i+1)</c> and <c>proj_out(y)</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class RecursiveGatedConv : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d proj_in;

@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// (<c>TemporalAttention</c>): <c>proj_2(unit(GELU(proj_1(u)))) + u</c>, where the unit is the
 /// block-specific <c>spatial_gating_unit</c> and u is the (normalised) input.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class SpatialAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d proj_1;

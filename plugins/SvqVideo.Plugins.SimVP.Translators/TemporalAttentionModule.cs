@@ -11,6 +11,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// times t itself: s ⊙ f ⊙ t. The SE width is r = C // max(C // 16, 4) (not C/16); both Linear
 /// layers have no bias.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class TemporalAttentionModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv0;

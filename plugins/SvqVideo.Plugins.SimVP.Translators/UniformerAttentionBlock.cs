@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>t = t + DropPath(gamma_1 ⊙ MHSA(LN1 t))</c>, <c>t = t + DropPath(gamma_2 ⊙ Mlp(LN2 t))</c>; back to
 /// (B, C, H, W). LayerNorm eps is 1e-5 (PyTorch's default, unlike the other translators' 1e-6).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class UniformerAttentionBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d pos_embed;

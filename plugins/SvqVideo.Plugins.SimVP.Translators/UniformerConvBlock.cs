@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP.Translators;
 /// <c>x = x + pos_embed(x)</c> (depthwise 3×3), <c>x = x + DropPath(conv2(attn(conv1(BN1 x))))</c> (1×1,
 /// depthwise 5×5, 1×1), <c>x = x + DropPath(CMlp(BN2 x))</c>. No layer scales.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class UniformerConvBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d pos_embed;

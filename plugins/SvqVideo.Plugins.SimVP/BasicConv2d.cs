@@ -10,6 +10,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// (<c>conv.0.*</c> when upsampling) and <c>norm.*</c>. Conv weights start truncated-normal (std 0.02), biases 0,
 /// as the reference initialises them; the GroupNorm starts at weight 1, bias 0.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> conv;

@@ -7,6 +7,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// OpenSTL's <c>ConvSC</c>: one encoder/decoder layer, a <see cref="BasicConv2d"/> under the key <c>conv</c>.
 /// Stride 2 when downsampling; padding (k − stride + 1) // 2, so k // 2 at stride 1 and (k − 1) // 2 at stride 2.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ConvSC : nn.Module<Tensor, Tensor>
 {
     private readonly BasicConv2d conv;

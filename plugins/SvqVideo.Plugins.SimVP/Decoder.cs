@@ -11,6 +11,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// <c>readout</c> C_hid → C_out. Layers 0..N_S−2 run on the translator output; the last runs on
 /// <c>hid + enc1</c>. There is no output activation.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class Decoder : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly ModuleList<ConvSC> dec;

@@ -11,6 +11,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// (N, C_in, H, W) to the latent (N, C_hid, H/2^(N_S/2), W/2^(N_S/2)) and returns the first layer's
 /// full-resolution output <c>enc1</c> as the decoder's skip.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class Encoder : nn.Module<Tensor, (Tensor Latent, Tensor Enc1)>
 {
     private readonly ModuleList<ConvSC> enc;

@@ -8,6 +8,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// The quantizer slot (SVQ-Forecasting's <c>Quantization</c> wrapper): the quantizer's module under the
 /// key <c>vq</c>, so that inside SimVP its tensors are <c>vq.vq.*</c> as in <c>SimVPVQ_Model</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class LatentQuantization : nn.Module
 {
     private readonly nn.Module vq;

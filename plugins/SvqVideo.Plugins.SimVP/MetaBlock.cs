@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// One layer of the MetaFormer translator (OpenSTL <c>MetaBlock</c>): the model_type's <c>block</c> at
 /// C_in channels, then a 1×1 <c>reduction</c> to C_out only when C_in ≠ C_out (no key otherwise).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MetaBlock : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> block;

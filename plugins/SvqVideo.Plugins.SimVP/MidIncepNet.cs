@@ -13,6 +13,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// with the matching skip (2·hid_T in) and the last returns T·hid_S channels. Hidden width hid_T/2.
 /// drop and drop_path are not used, as in the reference.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MidIncepNet : nn.Module<Tensor, Tensor>
 {
     private static readonly int[] Kernels = [3, 5, 7, 11];

@@ -12,6 +12,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// block j &lt; N_T−1 gets linspace(0.01, drop_path, N_T)[j], the last block drop_path itself (so with
 /// drop_path = 0 the early blocks still drop with small rates in training, as OpenSTL does).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MidMetaNet : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<MetaBlock> enc;

@@ -13,6 +13,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// <c>vq.vq.*</c> are the reference's. With <c>residual</c> the decoder's output is added to the last context
 /// frame (see <see cref="SimVPSettings.Residual"/>). Built in training mode on the CPU. Not thread-safe.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IOnnxExportable
 {
     private readonly Encoder enc;
@@ -98,29 +99,13 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
         return new ForecastModelOutput(scope.MoveToOuter(y), scope.MoveToOuter(aux), q);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The passes' tensors belong to the dispose scope opened here, which frees them.")]
     public Tensor Forecast(Tensor frames, int horizon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ValidateFrames(frames);
-        int t = _settings.FramesIn;
         using var scope = NewDisposeScope();
-        if (horizon <= t)
-        {
-            var once = Forward(frames).Prediction;
-            return scope.MoveToOuter(horizon == t ? once : once.narrow(1, 0, horizon).contiguous());
-        }
-
-        // OpenSTL's rollout: each pass's T_in predictions become the next pass's context, the passes are
-        // concatenated and the last one truncated.
-        var parts = new List<Tensor>();
-        var context = frames;
-        for (int produced = 0; produced < horizon; produced += t)
-        {
-            context = Forward(context).Prediction;
-            parts.Add(horizon - produced >= t ? context : context.narrow(1, 0, horizon - produced));
-        }
-
-        return scope.MoveToOuter(cat(parts, 1));
+        return scope.MoveToOuter(ForecastRollout.Run(this, frames, horizon).Prediction);
     }
 
     /// <summary>

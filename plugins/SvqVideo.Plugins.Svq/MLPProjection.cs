@@ -8,6 +8,7 @@ namespace SvqVideo.Plugins.Svq;
 /// weights (…, N). Nonlinear: <c>linear_proj</c> C→h, ReLU (or identity), <c>linear_proj2</c> h→N,
 /// optional ReLU. Linear: a single <c>linear_proj</c> C→N. Field names are the state-dict keys.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class MLPProjection : nn.Module<Tensor, Tensor>
 {
     private readonly bool _nonlinear;

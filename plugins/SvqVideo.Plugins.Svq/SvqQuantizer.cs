@@ -15,6 +15,7 @@ namespace SvqVideo.Plugins.Svq;
 /// explicit path. With <c>out_relu</c> the weights are not affine and the explicit path is used.
 /// </para>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICodebookUsage, IOnnxExportable
 {
     // Field names are the reference state-dict keys.
@@ -26,6 +27,7 @@ internal sealed class SvqQuantizer : QuantizerModule, IQuantizerDiagnostics, ICo
     {
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The initial codebook tensor becomes the Parameter's storage, owned by the module.")]
     private SvqQuantizer(QuantizerOptions options, SvqSettings settings)
         : base("SVQ", options)
     {

@@ -9,6 +9,7 @@ namespace SvqVideo.Plugins.Vq;
 /// <c>embed</c> [1, K, D]. Everything here runs in float32 and without autograd: the codebook moves
 /// only by the EMA update, never by gradients.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class EuclideanCodebook : nn.Module
 {
     private readonly VqSettings _settings;
@@ -218,7 +219,7 @@ internal sealed class EuclideanCodebook : nn.Module
     private static Tensor DrawRows(long rows, long count, Device device) =>
         rows >= count ? randperm(rows, device: device)[..(int)count] : randint(0, rows, [count], device: device);
 
-    private (Tensor Means, Tensor Bins) KMeans(Tensor samples, int clusters, int iterations)
+    private static (Tensor Means, Tensor Bins) KMeans(Tensor samples, int clusters, int iterations)
     {
         var means = samples.index_select(0, DrawRows(samples.shape[0], clusters, samples.device));
         Tensor bins = zeros(clusters, device: samples.device);

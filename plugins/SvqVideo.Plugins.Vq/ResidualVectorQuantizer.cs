@@ -13,6 +13,7 @@ namespace SvqVideo.Plugins.Vq;
 /// key), so in a training forward it is EMA-updated once per layer, in layer order, and layer i+1
 /// quantizes against the codebook layers 0..i already moved — exactly as 1.12.5 does.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class ResidualVectorQuantizer : QuantizerModule, IOnnxExportable
 {
     public const int DefaultCodebookSize = 1024;
@@ -21,6 +22,7 @@ internal sealed class ResidualVectorQuantizer : QuantizerModule, IOnnxExportable
     // Field name is the reference state-dict key.
     private readonly ModuleList<VectorQuantizer> layers;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The shared codebook is owned by the layers' module tree, which disposes it.")]
     public ResidualVectorQuantizer(QuantizerOptions options)
         : base("ResidualVQ", options)
     {

@@ -131,6 +131,7 @@ public static class Checkpoint
     /// <summary>Serialises a manifest to JSON (the same text the file stores).</summary>
     public static string ToJson(CheckpointManifest manifest) => JsonSerializer.Serialize(manifest, Json);
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The quantizer is handed to the model, which owns it; every failure path disposes it.")]
     private static IForecastModel Rebuild(string path, CheckpointManifest manifest, Dictionary<string, Tensor> tensors, IForecastModelResolver resolver)
     {
         string family = manifest.Model.Family;

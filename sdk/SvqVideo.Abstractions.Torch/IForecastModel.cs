@@ -16,6 +16,7 @@ public interface IForecastModel : IDisposable
     IQuantizer? Quantizer { get; }
 
     /// <summary>The root module; its <c>state_dict()</c> keys follow the reference implementation's names.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "Named after TorchSharp's nn.Module, the type it returns; a TorchSharp SDK has no Visual Basic callers.")]
     nn.Module Module { get; }
 
     /// <summary>Frames one forward pass produces (SimVP: <see cref="ModelConfig.FramesIn"/>).</summary>

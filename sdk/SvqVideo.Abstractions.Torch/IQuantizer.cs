@@ -19,6 +19,7 @@ public interface IQuantizer : IDisposable
     QuantizerOptions Options { get; }
 
     /// <summary>The module holding the quantizer's parameters and buffers; owners register it as a child.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "Named after TorchSharp's nn.Module, the type it returns; a TorchSharp SDK has no Visual Basic callers.")]
     nn.Module Module { get; }
 
     /// <summary>Quantizes <paramref name="latents"/> (N, C, H, W).</summary>

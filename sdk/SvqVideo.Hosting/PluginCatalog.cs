@@ -55,6 +55,7 @@ public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, ID
     /// </summary>
     /// <exception cref="PluginLoadException">The folder is missing or holds no plugin; in strict mode also any bad plugin,
     /// SDK-major mismatch or duplicate name (one line naming the files and versions).</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The loader is owned by the registered plugin (disposed with the catalog); failure paths dispose it.")]
     public static PluginCatalog Load(string folder, PluginCatalogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -168,6 +169,7 @@ public sealed class PluginCatalog : IForecastModelResolver, IServiceProvider, ID
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The loader is owned by the registered plugin (disposed with the catalog); failure paths dispose it.")]
     private LoadedPlugin LoadPlugin(string dll)
     {
         int major = PluginAssemblyInspector.ReadCompatibleSdkMajor(dll);

@@ -19,6 +19,7 @@ namespace SvqVideo.Metrics;
 /// It starts in eval mode with every parameter frozen (gradients still flow to the inputs). Like any
 /// TorchSharp module it is not thread-safe; dispose it to free its tensors.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Number of AlexNet taps (and calibration layers).</summary>

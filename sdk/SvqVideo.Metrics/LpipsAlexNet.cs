@@ -10,6 +10,7 @@ namespace SvqVideo.Metrics;
 /// <c>slice3.6.*</c>, <c>slice4.8.*</c>, <c>slice5.10.*</c> as in the lpips package. The final max-pool
 /// and the classifier are not part of LPIPS.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class LpipsAlexNet : nn.Module<Tensor, Tensor[]>
 {
     /// <summary>The torchvision <c>features</c> index of each slice's convolution.</summary>

@@ -7,6 +7,7 @@ namespace SvqVideo.Metrics;
 /// ImageNet mean and standard deviation expressed in [−1, 1] units. Both are (1, 3, 1, 1) buffers, so a
 /// 1-channel input broadcasts to 3 channels (replicated gray), exactly as in the lpips package.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class LpipsScalingLayer : nn.Module<Tensor, Tensor>
 {
     private readonly Tensor shift;

@@ -298,7 +298,7 @@ internal sealed class TrainingRun
                 int count = batch.Size;
                 x = x.to(_run.Device);
                 y = y.to(_run.Device);
-                var (prediction, _, _) = ForecastPass.Predict(model, x, (int)y.shape[1]);
+                var prediction = model.Forecast(x, (int)y.shape[1]);
                 sum += ForecastPass.Loss(_run.Options.Loss, prediction, y).item<float>() * count;
                 if (knownBaseline is null)
                 {

@@ -37,7 +37,7 @@ internal sealed class TrainingStep(TrainingContext run)
 
         x = x.to(run.Device);
         y = y.to(run.Device);
-        var (prediction, aux, metrics) = ForecastPass.Predict(run.Model, x, (int)y.shape[1]);
+        var (prediction, aux, metrics) = ForecastRollout.Run(run.Model, x, (int)y.shape[1], quantizerMetrics: true);
         var loss = ForecastPass.Loss(run.Options.Loss, prediction, y).add(aux);
         run.Optimizer.zero_grad();
         BackwardPass.Run(loss, run.BackwardThreads);

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SvqVideo.Testing.PyTorch;
 using SvqVideo.Testing;
+using SvqVideo.Testing.PyTorch;
 
 namespace SvqVideo.Cli.Tests;
 

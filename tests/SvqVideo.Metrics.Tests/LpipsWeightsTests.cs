@@ -1,5 +1,5 @@
-using SvqVideo.Testing.PyTorch;
 using SvqVideo.Testing;
+using SvqVideo.Testing.PyTorch;
 using SvqVideo.Torch;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

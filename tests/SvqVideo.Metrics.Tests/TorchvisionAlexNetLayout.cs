@@ -8,6 +8,7 @@ namespace SvqVideo.Metrics.Tests;
 /// write a trunk file the way torchvision ships it. The classifier is shrunk (the real one holds 58 M
 /// parameters); LPIPS ignores it either way.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class TorchvisionAlexNetLayout : nn.Module
 {
     private readonly Sequential features;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SvqVideo.Testing;
 using SvqVideo.Torch;
 using static TorchSharp.torch;
@@ -11,30 +10,11 @@ namespace SvqVideo.Onnx.Tests;
 /// </summary>
 internal static class ReferenceModels
 {
-    private static readonly string[] SameName =
-        ["hid_S", "hid_T", "N_S", "N_T", "model_type", "mlp_ratio", "drop", "drop_path", "spatio_kernel_enc", "spatio_kernel_dec"];
-
-    private static readonly string[] Ignored = ["in_shape", "post_vq", "vq_type", "vq_kwargs", "noise", "act_inplace"];
-
-    /// <summary>The fixture's SimVP configuration (its quantizer placement included).</summary>
+    /// <summary>The fixture's SimVP configuration (its quantizer placement included) over the plugin's defaults.</summary>
     public static ModelConfig Config(GoldenFixture fx)
     {
-        var c = fx.Config;
-        var shape = c.GetProperty("in_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var config = Plugins.Catalog.GetModel("simvp").DefaultConfig(shape[0], shape[0], shape[1], shape[2], shape[3]);
-        foreach (var prop in c.EnumerateObject())
-        {
-            if (SameName.Contains(prop.Name))
-            {
-                config = config.With(prop.Name, Value(prop.Value));
-            }
-            else if (!Ignored.Contains(prop.Name))
-            {
-                throw new InvalidDataException($"{fx.Name}: config argument '{prop.Name}' has no simvp equivalent");
-            }
-        }
-
-        return c.TryGetProperty("post_vq", out var post) ? config.With("quantizer_placement", post.GetBoolean() ? "post" : "pre") : config;
+        var shape = fx.Config.GetProperty("in_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        return ReferenceConfigs.SimVP(fx, Plugins.Catalog.GetModel("simvp").DefaultConfig(shape[0], shape[0], shape[1], shape[2], shape[3]));
     }
 
     /// <summary>Small options of a quantizer kind for latents of <paramref name="dimension"/> channels (codebooks small enough for quick tests).</summary>
@@ -91,39 +71,12 @@ internal static class ReferenceModels
 
         // Seeded by the case (and the draw), so a quantizer's random codebook is the same whatever ran before.
         manual_seed(StableSeed($"{fx.Name}/{kind}/{draw}"));
-        var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create(FixtureQuantizerOptions(fx, kind) ?? SmallOptions(kind, config.GetInt("hid_S", 16)));
+        var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create((kind == "svq" ? ReferenceConfigs.SvqOptions(fx) : null) ?? SmallOptions(kind, config.GetInt("hid_S", 16)));
         return Plugins.Catalog.GetModel("simvp").Create(config, quantizer);
     }
 
     /// <summary>The quantizer a fixture's reference model has: <c>svq</c> for simvpvq fixtures, none otherwise.</summary>
     public static string? FixtureQuantizer(GoldenFixture fx) => fx.Kind == "simvpvq" ? "svq" : null;
-
-    /// <summary>The SVQ options of a simvpvq fixture (its weights then load too); null for other fixtures or kinds.</summary>
-    private static QuantizerOptions? FixtureQuantizerOptions(GoldenFixture fx, string kind)
-    {
-        if (!fx.Config.TryGetProperty("vq_kwargs", out var k) || kind != "svq")
-        {
-            return null;
-        }
-
-        var options = new QuantizerOptions
-        {
-            Kind = "svq",
-            Dimension = k.GetProperty("input_dim").GetInt32(),
-            CodebookSize = k.GetProperty("codebook_size").GetInt32(),
-            Frozen = k.TryGetProperty("freeze_codebook", out var f) && f.GetBoolean(),
-            Init = k.TryGetProperty("init_method", out var i) ? i.GetString() : null,
-        };
-        foreach (var name in new[] { "middim", "nonlinear", "hid_relu", "out_relu" })
-        {
-            if (k.TryGetProperty(name, out var v))
-            {
-                options = options.With(name, Value(v));
-            }
-        }
-
-        return options;
-    }
 
     private static long StableSeed(string text)
     {
@@ -135,14 +88,4 @@ internal static class ReferenceModels
 
         return h & 0x7FFFFFFF;
     }
-
-    private static object Value(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Number when e.TryGetInt32(out var n) => n,
-        JsonValueKind.Number => e.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.String => e.GetString()!,
-        _ => throw new InvalidDataException($"unsupported config value {e}"),
-    };
 }

@@ -154,7 +154,7 @@ public sealed class PyTorchImportTests : IDisposable
         Assert.Contains("missing key 'vq.vq.", e.Message, StringComparison.Ordinal);
     }
 
-    private E AssertOneLine<E>(string path, string expected)
+    private static E AssertOneLine<E>(string path, string expected)
         where E : Exception
     {
         using var model = SmallModels.Create();

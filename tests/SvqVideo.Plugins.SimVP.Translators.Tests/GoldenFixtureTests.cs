@@ -1,6 +1,6 @@
+using SvqVideo.Testing;
 using TorchSharp;
 using Xunit.Abstractions;
-using SvqVideo.Testing;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP.Translators.Tests;

@@ -9,6 +9,7 @@ namespace SvqVideo.Quantizers.Conformance;
 /// the quantizer's dimension, the quantizer, and a transposed conv back to the image channels.
 /// Returns (reconstruction, aux loss).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 public sealed class TinyForecastModel : nn.Module<Tensor, (Tensor Output, Tensor AuxLoss)>
 {
     private readonly IQuantizer _quantizer;

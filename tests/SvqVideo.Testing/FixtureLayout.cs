@@ -19,9 +19,21 @@ public static partial class FixtureLayout
 {
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
-        ["B"] = "N", ["N"] = "N", ["batch"] = "N",
-        ["C"] = "C", ["dim"] = "C", ["C_in"] = "C", ["C_out"] = "C", ["C_hid"] = "C", ["hid_S"] = "C", ["channels"] = "C",
-        ["H"] = "H", ["h"] = "H", ["W"] = "W", ["w"] = "W", ["T"] = "T",
+        ["B"] = "N",
+        ["N"] = "N",
+        ["batch"] = "N",
+        ["C"] = "C",
+        ["dim"] = "C",
+        ["C_in"] = "C",
+        ["C_out"] = "C",
+        ["C_hid"] = "C",
+        ["hid_S"] = "C",
+        ["channels"] = "C",
+        ["H"] = "H",
+        ["h"] = "H",
+        ["W"] = "W",
+        ["w"] = "W",
+        ["T"] = "T",
     };
 
     /// <summary>The stored tensor <paramref name="name"/> rearranged into <paramref name="nativeAxes"/> (a view; no copy).</summary>

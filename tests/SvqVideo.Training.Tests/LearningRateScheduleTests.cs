@@ -40,7 +40,12 @@ public class LearningRateScheduleTests
     {
         var options = new TrainingOptions
         {
-            Epochs = 12, LearningRate = 2e-3, Schedule = ScheduleKind.Cosine, WarmupEpochs = 3, WarmupLearningRate = 1e-5, MinLearningRate = 1e-6,
+            Epochs = 12,
+            LearningRate = 2e-3,
+            Schedule = ScheduleKind.Cosine,
+            WarmupEpochs = 3,
+            WarmupLearningRate = 1e-5,
+            MinLearningRate = 1e-6,
         };
         const int steps = 5;
         var schedule = LearningRateSchedule.Create(options, steps);

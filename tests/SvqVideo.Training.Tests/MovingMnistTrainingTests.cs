@@ -55,7 +55,7 @@ public class MovingMnistTrainingTests(ITestOutputHelper output)
         }
     }
 
-    private double UntrainedLoss(IForecastModel model, IClipDataset validation)
+    private static double UntrainedLoss(IForecastModel model, IClipDataset validation)
     {
         double sum = 0;
         Evaluation.Run(model, validation, new EvaluationOptions { BatchSize = 16 }, b => sum += (b.Predictions - b.Targets).abs().mean().item<float>() * b.Clips);
@@ -83,7 +83,13 @@ public class MovingMnistTrainingTests(ITestOutputHelper output)
         double untrained = UntrainedLoss(model, validation);
         var options = new TrainingOptions
         {
-            Epochs = 4, BatchSize = 16, LearningRate = 5e-3, Loss = LossKind.L1, Seed = 11, Threads = 2, Device = "cpu",
+            Epochs = 4,
+            BatchSize = 16,
+            LearningRate = 5e-3,
+            Loss = LossKind.L1,
+            Seed = 11,
+            Threads = 2,
+            Device = "cpu",
             EarlyStoppingPatience = 0,
         };
         Check(new Trainer(model, train, validation, options).Train(), untrained);
@@ -136,8 +142,15 @@ public class MovingMnistTrainingTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         var options = new TrainingOptions
         {
-            Epochs = 4, BatchSize = 16, LearningRate = 5e-3, Loss = LossKind.L1, Seed = 5, Threads = 2, Device = "cpu",
-            EarlyStoppingPatience = 0, CheckpointDirectory = folder.Path,
+            Epochs = 4,
+            BatchSize = 16,
+            LearningRate = 5e-3,
+            Loss = LossKind.L1,
+            Seed = 5,
+            Threads = 2,
+            Device = "cpu",
+            EarlyStoppingPatience = 0,
+            CheckpointDirectory = folder.Path,
         };
         Check(new Trainer(model, train, validation, options).Train(), untrained);
     }

@@ -9,10 +9,25 @@ public class TrainingOptionsTests
     {
         var options = new TrainingOptions
         {
-            Epochs = 7, BatchSize = 4, LearningRate = 5e-4, Optimizer = OptimizerKind.AdamW, WeightDecay = 0.05,
-            Schedule = ScheduleKind.Cosine, WarmupEpochs = 2, GradientClipNorm = 1.5, Loss = LossKind.L2, NoiseFraction = 0.1,
-            EarlyStoppingPatience = 3, MaxWallTime = TimeSpan.FromMinutes(3), Seed = 9, Threads = 2, Device = "cpu",
-            CheckpointDirectory = "runs/a", ValidateEvery = 2, MaxStepsPerEpoch = 50, MaxValidationClips = 100,
+            Epochs = 7,
+            BatchSize = 4,
+            LearningRate = 5e-4,
+            Optimizer = OptimizerKind.AdamW,
+            WeightDecay = 0.05,
+            Schedule = ScheduleKind.Cosine,
+            WarmupEpochs = 2,
+            GradientClipNorm = 1.5,
+            Loss = LossKind.L2,
+            NoiseFraction = 0.1,
+            EarlyStoppingPatience = 3,
+            MaxWallTime = TimeSpan.FromMinutes(3),
+            Seed = 9,
+            Threads = 2,
+            Device = "cpu",
+            CheckpointDirectory = "runs/a",
+            ValidateEvery = 2,
+            MaxStepsPerEpoch = 50,
+            MaxValidationClips = 100,
         };
         Assert.Equal(options, TrainingOptions.FromJson(options.ToJson()));
     }

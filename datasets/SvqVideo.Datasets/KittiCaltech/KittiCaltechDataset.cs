@@ -44,6 +44,7 @@ public static class KittiCaltechDataset
         return dataset;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The cached frames are handed to the returned dataset, which owns and disposes them.")]
     private static ClipDataset OpenKitti(string root, string part, KittiCaltechOptions options, FrameCache cache)
     {
         string framesPath = Path.Combine(root, "kitti_hkl", $"X_{part}.hkl");

@@ -75,7 +75,7 @@ internal static class AbCommand
         // Everything that can be rejected is checked before the first run starts.
         var plans = quantizers.ToDictionary(q => q, q => PlanFor(parse, q, valClips));
         var basePlan = plans[quantizers[0]];
-        double noise = basePlan.Num(basePlan.Training, "noise_fraction", 0);
+        double noise = RunPlan.Num(basePlan.Training, "noise_fraction", 0);
         string budget = parse.GetValue(Plan.Epochs) is int epochs ? $"{epochs} epochs" : $"{steps ?? DefaultSteps} steps";
         if (parse.GetValue(Plan.Budget) is { } guard)
         {
@@ -167,7 +167,7 @@ internal static class AbCommand
             plan.Set("training", "max_validation_clips", valClips);
         }
 
-        if (!string.Equals(quantizer, plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(quantizer, RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             plan.Quantizer.Clear();
             plan.Set("quantizer", "kind", quantizer);

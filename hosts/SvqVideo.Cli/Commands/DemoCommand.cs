@@ -76,7 +76,7 @@ internal static class DemoCommand
         var (_, _, test) = PlanDatasets.Open(plan, null);
         using var model = ctx.LoadModel(checkpoint);
         var c = model.Config;
-        if (c.FramesIn != test.FramesIn || c.Channels != test.Channels || c.Height != test.Height || c.Width != test.Width)
+        if (!EvalRunner.Takes(c, test))
         {
             throw new CliException(ExitCodes.BadInput, $"{checkpoint}: the demo needs a model of {test.FramesIn} context frames of {test.Channels}x{test.Height}x{test.Width} (Moving-MNIST), this one takes {c.FramesIn} frames of {c.Channels}x{c.Height}x{c.Width}; score it with 'svqvideo eval'");
         }

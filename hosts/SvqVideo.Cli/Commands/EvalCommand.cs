@@ -160,7 +160,7 @@ internal static class EvalCommand
 
     private static void CheckShape(string checkpoint, ModelConfig config, IClipDataset test, string planSource)
     {
-        if (config.FramesIn != test.FramesIn || config.Channels != test.Channels || config.Height != test.Height || config.Width != test.Width)
+        if (!EvalRunner.Takes(config, test))
         {
             throw new CliException(
                 ExitCodes.BadInput,

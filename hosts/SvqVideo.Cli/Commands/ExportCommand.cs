@@ -55,16 +55,7 @@ internal static class ExportCommand
             throw new CliException(ExitCodes.Usage, $"--opset must be {OnnxExporter.DefaultOpset}..{OnnxExporter.MaximumOpset}, got {opset}");
         }
 
-        if (!Directory.Exists(Path.GetDirectoryName(to)))
-        {
-            throw new CliException(ExitCodes.Output, $"output folder does not exist: {Path.GetDirectoryName(to)}");
-        }
-
-        if (PredictorFiles.IsOnnx(checkpoint))
-        {
-            throw new CliException(ExitCodes.BadInput, $"{checkpoint} is already an ONNX model; export reads SvqVideo checkpoints (.safetensors)");
-        }
-
+        CheckSourceAndTarget(checkpoint, to);
         ctx.InitTorch();
         using (var model = ctx.LoadModel(checkpoint))
         {
@@ -99,18 +90,23 @@ internal static class ExportCommand
     /// manifest only, about a third of the size, for shipping a model that is scored or fine-tuned from scratch
     /// optimizer state (the demo's bundled checkpoint is made this way).
     /// </summary>
-    private static int WeightsOnly(CommandContext ctx, string checkpoint, string to)
+    /// <summary>Both kinds of export read an SvqVideo checkpoint and write into an existing folder.</summary>
+    private static void CheckSourceAndTarget(string checkpoint, string to)
     {
-        if (PredictorFiles.IsOnnx(checkpoint))
-        {
-            throw new CliException(ExitCodes.BadInput, $"{checkpoint} is an ONNX model; a weights-only checkpoint is made from an SvqVideo checkpoint (.safetensors)");
-        }
-
         if (!Directory.Exists(Path.GetDirectoryName(to)))
         {
             throw new CliException(ExitCodes.Output, $"output folder does not exist: {Path.GetDirectoryName(to)}");
         }
 
+        if (PredictorFiles.IsOnnx(checkpoint))
+        {
+            throw new CliException(ExitCodes.BadInput, $"{checkpoint} is already an ONNX model; export reads SvqVideo checkpoints (.safetensors)");
+        }
+    }
+
+    private static int WeightsOnly(CommandContext ctx, string checkpoint, string to)
+    {
+        CheckSourceAndTarget(checkpoint, to);
         if (string.Equals(checkpoint, to, StringComparison.Ordinal))
         {
             throw new CliException(ExitCodes.Usage, $"--to must differ from --checkpoint: {to}");

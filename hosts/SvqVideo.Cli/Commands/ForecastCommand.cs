@@ -263,7 +263,7 @@ internal static class ForecastCommand
         var trainSet = new InMemoryClips($"{Path.GetFileName(input)}/train", job.Frames, framesIn, framesOut, Enumerable.Range(0, clips - validation));
         var valSet = new InMemoryClips($"{Path.GetFileName(input)}/validation", job.Frames, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
         var plan = RunPlan.Load("fit");
-        if (!string.Equals(parse.GetValue(FitQuantizer), plan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(parse.GetValue(FitQuantizer), RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             plan.Quantizer.Clear();
             plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
@@ -271,7 +271,7 @@ internal static class ForecastCommand
 
         plan.Set("model", "residual", parse.GetValue(FitResidual));
         plan.Set("training", "max_wall_time", parse.GetValue(Fit));
-        plan.Set("training", "batch_size", Math.Min(plan.Int(plan.Training, "batch_size", 8), trainSet.Count));
+        plan.Set("training", "batch_size", Math.Min(RunPlan.Int(plan.Training, "batch_size", 8), trainSet.Count));
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
         try
         {

@@ -8,7 +8,7 @@ internal static class Charts
     /// <summary>One line per named series of (epoch, value) points.</summary>
     public static void WriteCurves(string path, string title, string yLabel, IReadOnlyDictionary<string, IReadOnlyList<(double X, double Y)>> series, bool logY = false)
     {
-        var plot = new Plot();
+        using var plot = new Plot();
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
@@ -38,7 +38,7 @@ internal static class Charts
     public static void WriteCodebookUsage(string path, string title, IReadOnlyList<double> usage)
     {
         var sorted = usage.OrderByDescending(v => v).ToArray();
-        var plot = new Plot();
+        using var plot = new Plot();
         plot.Title(title);
         plot.XLabel("code rank");
         plot.YLabel("share of uses");

@@ -68,6 +68,7 @@ internal static class FrameImages
     /// The strip people look at: context | truth | prediction | |error|, one column per frame, with row labels; without
     /// a truth (a forecast past the end of the video) only context | forecast. Written atomically as PNG.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Each tile is disposed by its using declaration; the analyzer does not follow a switch expression.")]
     public static void WriteStrip(string path, FrameClip context, FrameClip? truth, FrameClip prediction)
     {
         int scale = Math.Max(1, 96 / Math.Max(prediction.Height, prediction.Width));

@@ -117,7 +117,7 @@ public static class LegacyTorchFileWriter
         p.Stop();
         // 2. protocol version 1001.
         p.Proto();
-        p.Int(1001);
+        p.BinInt(1001);
         p.Stop();
         // 3. system info (saved on Windows: long is 4 bytes).
         p.Proto();
@@ -125,7 +125,7 @@ public static class LegacyTorchFileWriter
         p.Put();
         p.Raw('(');
         p.Str("protocol_version");
-        p.Int(1001);
+        p.BinInt(1001);
         p.Str("little_endian");
         p.Raw(0x88);
         p.Str("type_sizes");
@@ -133,11 +133,11 @@ public static class LegacyTorchFileWriter
         p.Put();
         p.Raw('(');
         p.Str("short");
-        p.Int(2);
+        p.BinInt(2);
         p.Str("int");
-        p.Int(4);
+        p.BinInt(4);
         p.Str("long");
-        p.Int(4);
+        p.BinInt(4);
         p.Raw('u');
         p.Raw('u');
         p.Stop();
@@ -174,7 +174,7 @@ public static class LegacyTorchFileWriter
                 storageTypes[storage.TypeName] = storageTypes.TryGetValue(storage.TypeName, out int type) ? p.Get(type) : p.Global("torch", storage.TypeName);
                 p.Str(e.StorageKey);
                 p.Str(location);
-                p.Int(storage.Count);
+                p.BinInt(storage.Count);
                 p.Raw('N');
                 p.Raw('t');
                 p.Put();
@@ -182,7 +182,7 @@ public static class LegacyTorchFileWriter
                 storageMemo[e.StorageKey] = p.Put();
             }
 
-            p.Int(e.Offset);
+            p.BinInt(e.Offset);
             p.Tuple(e.Size);
             p.Tuple(e.Stride);
             p.Raw(0x89);
@@ -207,7 +207,7 @@ public static class LegacyTorchFileWriter
         p.Str("");
         p.Raw('}');
         p.Str("version");
-        p.Int(1);
+        p.BinInt(1);
         p.Raw('s');
         p.Raw('s');
         p.Raw('s');

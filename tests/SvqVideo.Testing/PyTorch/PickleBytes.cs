@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -9,7 +10,7 @@ namespace SvqVideo.Testing.PyTorch;
 /// </summary>
 public sealed class PickleBytes
 {
-    private readonly MemoryStream _out = new();
+    private readonly ArrayBufferWriter<byte> _out = new();
     private int _memo;
 
     /// <summary>PROTO 2; starts a new memo.</summary>
@@ -27,12 +28,12 @@ public sealed class PickleBytes
     {
         foreach (var b in bytes)
         {
-            _out.WriteByte((byte)b);
+            _out.Write([(byte)b]);
         }
     }
 
     /// <summary>One opcode.</summary>
-    public void Raw(char op) => _out.WriteByte((byte)op);
+    public void Raw(char op) => _out.Write([(byte)op]);
 
     /// <summary>A BINUNICODE string, memoised.</summary>
     public void Str(string s)
@@ -47,7 +48,7 @@ public sealed class PickleBytes
     }
 
     /// <summary>The smallest integer opcode for <paramref name="v"/> (BININT1, BININT2 or BININT).</summary>
-    public void Int(long v)
+    public void BinInt(long v)
     {
         if (v is >= 0 and < 256)
         {
@@ -82,7 +83,7 @@ public sealed class PickleBytes
 
         foreach (var v in values)
         {
-            Int(v);
+            BinInt(v);
         }
 
         Raw(values.Length switch { 1 => 0x85, 2 => 0x86, 3 => 0x87, _ => 't' });
@@ -112,7 +113,7 @@ public sealed class PickleBytes
     }
 
     /// <summary>Everything emitted so far.</summary>
-    public byte[] ToArray() => _out.ToArray();
+    public byte[] ToArray() => _out.WrittenSpan.ToArray();
 
     private void Memo(char op, int index)
     {

@@ -38,19 +38,7 @@ internal sealed class TinyForecastModel : IForecastModel
     public Tensor Forecast(Tensor frames, int horizon)
     {
         using var scope = NewDisposeScope();
-        var pieces = new List<Tensor>();
-        var context = frames;
-        int produced = 0;
-        while (produced < horizon)
-        {
-            var p = _net.forward(context).Prediction;
-            int take = (int)Math.Min(p.shape[1], horizon - produced);
-            pieces.Add(p.narrow(1, 0, take));
-            produced += take;
-            context = p;
-        }
-
-        return scope.MoveToOuter(cat(pieces, 1));
+        return scope.MoveToOuter(ForecastRollout.Run(this, frames, horizon).Prediction);
     }
 
     public void Dispose() => _net.Dispose();

@@ -9,6 +9,7 @@ namespace SvqVideo.Training.Tests.StandIns;
 /// (optional quantizer) → dropout → conv → (B, T, C, H, W). The dropout draws from torch's global
 /// generator, so seeded-reproducibility tests cover the trainer's RNG handling.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class TinyForecastNet : nn.Module<Tensor, ForecastModelOutput>
 {
     private readonly Conv2d enc;

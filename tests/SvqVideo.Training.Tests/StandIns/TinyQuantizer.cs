@@ -9,6 +9,7 @@ namespace SvqVideo.Training.Tests.StandIns;
 /// square of its output) and a <c>perplexity</c> metric (exp of the entropy of the softmax over
 /// channels, averaged), so the trainer's aux-loss and metric plumbing can be checked.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
 internal sealed class TinyQuantizer : QuantizerModule
 {
     private readonly Conv2d proj;

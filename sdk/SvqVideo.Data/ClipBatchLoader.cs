@@ -54,6 +54,7 @@ public sealed class ClipBatchLoader
 
     /// <summary>The batches of <paramref name="epoch"/>, prepared ahead on a background thread.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Published before the API baseline; the second parameters (CancellationToken, int) never make a call ambiguous.")]
     public IEnumerable<ClipBatch> Epoch(int epoch, CancellationToken cancellationToken = default) => Epoch(epoch, 0, cancellationToken);
 
     /// <summary>
@@ -63,6 +64,7 @@ public sealed class ClipBatchLoader
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstBatch"/> is negative or beyond <see cref="BatchesPerEpoch"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Published before the API baseline; the second parameters (CancellationToken, int) never make a call ambiguous.")]
     public IEnumerable<ClipBatch> Epoch(int epoch, int firstBatch, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstBatch);

@@ -1,7 +1,7 @@
 namespace SvqVideo.TestPlugins.NotAPlugin;
 
 /// <summary>Nothing a host could use.</summary>
-public static class Nothing
+public static class NoContract
 {
     public static int Answer => 42;
 }
