@@ -5,6 +5,11 @@
 #   (default: runs/pretrain, segments 10m 15m 15m 20m)
 #   PRETRAIN_THREADS=N limits the training and evaluation to N threads (default: all cores).
 #
+# A segment written cosine:BUDGET (e.g. cosine:55m) anneals instead: a new run in OUT/cosine-N starts from the weights of
+# OUT/last.safetensors (`train --init-from`, fresh Adam, --seed 7 for other training sequences) with a cosine
+# schedule from 1e-3 to 0 planned over BUDGET; its last checkpoint is what is scored. Put it last: later segments
+# would resume OUT, not the annealed run.
+#
 # A run folder that already holds last.safetensors and curve.csv is continued: every segment resumes it, and the
 # new rows continue the segment numbers and the CPU and wall totals of the curve.
 #
@@ -38,13 +43,20 @@ else
   cpu=0; wall=0; start=(--preset demo-pretrain --budget-mode pause)
 fi
 for k in "${!SEGMENTS[@]}"; do
-  seg="${SEGMENTS[$k]}"; i=$((first + k))
-  /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train "${start[@]}" "${THREADS[@]}" --budget "$seg" --out "$OUT" >> "$OUT/train.log" 2>&1
-  start=(--resume)
+  seg="${SEGMENTS[$k]}"; i=$((first + k)); run="$OUT"
+  if [[ "$seg" == cosine:* ]]; then
+    run="$OUT/cosine-$i"
+    /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train --preset demo-pretrain --init-from "$OUT/last.safetensors" \
+      --schedule cosine --lr 1e-3 --warmup-epochs 0 --seed 7 "${THREADS[@]}" --budget "${seg#cosine:}" --out "$run" >> "$OUT/train.log" 2>&1
+  else
+    /usr/bin/time -f "%U %S %e" -o "$OUT/time-$i.txt" "$SVQ" train "${start[@]}" "${THREADS[@]}" --budget "$seg" --out "$OUT" >> "$OUT/train.log" 2>&1
+    start=(--resume)
+  fi
   read -r u s e < <(tail -1 "$OUT/time-$i.txt")
   cpu=$(echo "$cpu + $u + $s" | bc -l); wall=$(echo "$wall + $e" | bc -l)
-  "$SVQ" eval "${THREADS[@]}" --checkpoint "$OUT/last.safetensors" --out "$OUT/eval-$i" --json > "$OUT/eval-$i.json" 2>> "$OUT/eval.log"
+  "$SVQ" eval "${THREADS[@]}" --checkpoint "$run/last.safetensors" --out "$OUT/eval-$i" --json > "$OUT/eval-$i.json" 2>> "$OUT/eval.log"
   steps=$(jq -s 'map(select(.type == "epoch") | .global_step) | max // 0' "$OUT/train.jsonl")
+  [ "$run" = "$OUT" ] || steps=$((steps + $(jq -s 'map(select(.type == "epoch") | .global_step) | max // 0' "$run/train.jsonl")))
   jq -r --arg i "$i" --arg b "$seg" --arg cpu "$cpu" --arg wall "$wall" --arg steps "$steps" \
     '[$i, $b, $cpu, $wall, (($cpu|tonumber)/3600), (($wall|tonumber)/3600), $steps, .model.metrics.mse.mean, .model.metrics.mae.mean, .model.metrics.ssim.mean, .model.metrics.psnr.mean, .baselines.copy_last_frame_mse, .baselines.blank_frame_mse] | @csv' \
     "$OUT/eval-$i.json" | tr -d '"' >> "$CURVE"

@@ -56,4 +56,40 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(seconds >= 12, $"the resumed run stopped after {seconds:F1} s, before its new 12 s budget");
         Assert.True(after.RootElement.GetProperty("steps").GetInt64() > before.RootElement.GetProperty("steps").GetInt64());
     }
+
+    [Fact]
+    public void InitFromStartsANewRunFromACheckpointsWeightsAndRefusesAModelItDoesNotFit()
+    {
+        string source = _dir.Combine("source");
+        var first = CliRunner.Cli("train", "--preset", "demo", "--train-clips", "16", "--batch-size", "4", "--max-steps-per-epoch", "2", "--epochs", "1",
+            "--out", source);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        string checkpoint = Path.Combine(source, "last.safetensors");
+
+        // With a learning rate of 1e-30 (steps far below float resolution) the fine-tuned run's parameters stay the
+        // checkpoint's, which a fresh init (another seed, too) would not give.
+        string tuned = _dir.Combine("tuned");
+        var fine = CliRunner.Cli("train", "--preset", "demo", "--init-from", checkpoint, "--lr", "1e-30", "--schedule", "constant", "--train-clips", "16",
+            "--batch-size", "4", "--max-steps-per-epoch", "2", "--epochs", "1", "--seed", "99", "--out", tuned);
+        Assert.True(fine.ExitCode == 0, fine.Stderr);
+        Assert.Contains("starting from the weights of", fine.Stdout + fine.Stderr, StringComparison.Ordinal);
+        var (_, expected) = Checkpoint.Load(checkpoint);
+        var (_, actual) = Checkpoint.Load(Path.Combine(tuned, "last.safetensors"));
+        var parameters = expected.Keys.Where(k => !Checkpoint.TrainingStatePrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))
+            && !k.Contains("running_", StringComparison.Ordinal) && !k.Contains("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(parameters);
+        Assert.All(parameters, k => TensorAssert.Close(expected[k], actual[k], 1e-20, 0, k));
+
+        // Another model is refused in one line naming the checkpoint's model; --init-from with --resume is a usage error.
+        var misfit = CliRunner.Cli("train", "--preset", "demo", "--hid-s", "8", "--init-from", checkpoint, "--out", _dir.Combine("misfit"));
+        Assert.Equal(3, misfit.ExitCode);
+        Assert.Single(misfit.Stderr.Trim().Split('\n'));
+        Assert.Contains("do not fit this run's model", misfit.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", misfit.Stderr, StringComparison.Ordinal);
+        var both = CliRunner.Cli("train", "--out", source, "--resume", "--init-from", checkpoint);
+        Assert.Equal(2, both.ExitCode);
+        var missing = CliRunner.Cli("train", "--preset", "demo", "--init-from", _dir.Combine("nothing.safetensors"), "--out", _dir.Combine("missing"));
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Contains("no such checkpoint", missing.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -12,6 +12,7 @@ internal static class TrainCommand
     private static readonly PlanOptions Plan = new();
     private static readonly Option<string> Out = new("--out") { Description = "Run folder for checkpoints (best/last), the JSON-lines log, plan.json and pictures", DefaultValueFactory = _ => "runs/train" };
     private static readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's last complete checkpoint (model, optimizer, schedule, epoch, RNG) with its plan.json; only --budget, --budget-mode and --backward-threads may change" };
+    private static readonly Option<string?> InitFrom = new("--init-from") { Description = "Fine-tune: start from this checkpoint's weights (its model and quantizer must be the plan's); the optimizer, schedule, epochs and data start fresh" };
 
     public static Command Create()
     {
@@ -19,6 +20,7 @@ internal static class TrainCommand
         Plan.AddTo(cmd);
         cmd.Options.Add(Out);
         cmd.Options.Add(Resume);
+        cmd.Options.Add(InitFrom);
         cmd.SetAction((parse, ct) => Cli.RunAsync(parse, ctx => Task.FromResult(Run(ctx, parse, ct)), ct));
         return cmd;
     }
@@ -27,6 +29,17 @@ internal static class TrainCommand
     {
         string outDir = Path.GetFullPath(parse.GetValue(Out)!);
         bool resume = parse.GetValue(Resume);
+        string? initFrom = parse.GetValue(InitFrom);
+        if (initFrom is not null && resume)
+        {
+            throw new CliException(ExitCodes.Usage, "--init-from starts a new run from a checkpoint's weights and --resume continues a run folder; give one of them");
+        }
+
+        if (initFrom is not null && !File.Exists(initFrom))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--init-from: no such checkpoint: {initFrom}");
+        }
+
         var plan = resume && File.Exists(Path.Combine(outDir, "plan.json"))
             ? Plan.ResolveResume(parse, RunPlan.FromJson(File.ReadAllText(Path.Combine(outDir, "plan.json"))))
             : Plan.Resolve(parse, "mmnist");
@@ -36,6 +49,12 @@ internal static class TrainCommand
         Directory.CreateDirectory(outDir);
         AtomicFile.Write(Path.Combine(outDir, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
         using var model = PlanModels.Build(plan, ctx.Catalog(), train);
+        if (initFrom is not null)
+        {
+            InitWeights(model, initFrom);
+            ctx.Ui.MarkupLine($"[grey]starting from the weights of {Markup.Escape(initFrom)}[/]");
+        }
+
         var options = plan.TrainingOptions(ctx, outDir);
         ctx.Ui.MarkupLine($"[grey]training {Markup.Escape(Describe(model))} on {Markup.Escape(train.Name)} ({train.Count} clips, validation {validation.Count}) into {Markup.Escape(outDir)}[/]");
         var result = TrainingRunner.Run(ctx, model, train, validation, options, resume, "train", ct);
@@ -70,6 +89,39 @@ internal static class TrainCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Copies a checkpoint's model weights (not its training state) into the freshly built model, strictly.</summary>
+    private static void InitWeights(IForecastModel model, string checkpoint)
+    {
+        CheckpointManifest manifest;
+        Dictionary<string, TorchSharp.torch.Tensor> tensors;
+        try
+        {
+            (manifest, tensors) = Checkpoint.Load(checkpoint);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--init-from: {e.Message}", e);
+        }
+
+        try
+        {
+            Checkpoint.LoadModelState(model.Module, tensors);
+        }
+        catch (InvalidDataException e)
+        {
+            var c = manifest.Model;
+            string quantizer = manifest.Quantizer is { } q ? $"+ {q.Kind} (N={q.CodebookSize})" : "without quantizer";
+            throw new CliException(ExitCodes.BadInput, $"--init-from {checkpoint}: its weights do not fit this run's model ({e.Message}); the checkpoint holds {c.Family} {c.GetString("model_type", "")} {quantizer} at {c.Channels}x{c.Height}x{c.Width}, give the run the same model and quantizer (e.g. the preset it was trained with)", e);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+        }
     }
 
     public static string Describe(IForecastModel model)
