@@ -134,8 +134,21 @@ internal sealed class AbReport
                 + (Noise > 0 ? $"; noise injection η = {Noise:G3} in training, and the 'noisy' columns score test inputs corrupted the same way." : ".")
                 + " Every run's best checkpoint (lowest validation loss) is scored on the test split.")
             .Heading($"Summary (mean ± sample std over seeds; Δ = the arm minus {Reference}, seed by seed, with a 95 % t interval)")
-            .Table(Header(), Rows())
-            .Heading("Runs")
+            .Table(Header(), Rows());
+        foreach (var (q, verdict) in Verdicts())
+        {
+            if (verdict.Warning is { } warning)
+            {
+                html.Paragraph($"Warning: {q}: {warning} (mean over its seeds).");
+            }
+        }
+
+        if (PlateauWarning is { } plateau)
+        {
+            html.Paragraph($"Warning: {plateau}.");
+        }
+
+        html.Heading("Runs")
             .Table(["quantizer", "seed", "stop", "epochs", "steps", "best val loss", "MSE", "MAE", "SSIM", "PSNR", "train s", "folder"], _runs.Select(r => (IReadOnlyList<string>)
             [
                 r.Quantizer, r.Seed.ToString(CultureInfo.InvariantCulture), r.Training.Reason.ToString(), r.Training.EpochsCompleted.ToString(CultureInfo.InvariantCulture),
@@ -164,8 +177,41 @@ internal sealed class AbReport
         return json;
     }
 
+    /// <summary>
+    /// Each arm's mean test MSE over its seeds against the two baselines (the same test clips for every run), in
+    /// <see cref="Quantizers"/> order; empty before the first run.
+    /// </summary>
+    public IReadOnlyList<(string Quantizer, BaselineVerdict Verdict)> Verdicts()
+    {
+        var first = _runs.FirstOrDefault();
+        if (first is null)
+        {
+            return [];
+        }
+
+        double copyLast = first.Clean.CopyLast.Metrics[MetricNames.Mse].Mean, blank = first.Clean.Blank.Metrics[MetricNames.Mse].Mean;
+        return [.. Quantizers.Where(q => _runs.Any(r => r.Quantizer == q))
+            .Select(q => (q, new BaselineVerdict(Stat(q, MetricNames.Mse).Mean, copyLast, blank)))];
+    }
+
+    /// <summary>
+    /// When no arm beats a blank frame, every arm is still on the plateau models cross first, and the differences
+    /// between arms say nothing about the quantizers; null otherwise.
+    /// </summary>
+    public string? PlateauWarning
+    {
+        get
+        {
+            var verdicts = Verdicts();
+            return verdicts.Count > 0 && verdicts.All(v => !v.Verdict.BeatsBlank)
+                ? $"no arm beats a blank frame yet ({Budget}), so the differences between arms say nothing about the quantizers; give every arm more --steps"
+                : null;
+        }
+    }
+
     private JsonObject ToJson()
     {
+        var verdicts = Verdicts().ToDictionary(v => v.Quantizer, v => v.Verdict, StringComparer.Ordinal);
         var summary = new JsonArray();
         foreach (var q in Quantizers)
         {
@@ -176,6 +222,11 @@ internal sealed class AbReport
                 ["steps"] = new JsonArray([.. _runs.Where(r => r.Quantizer == q).Select(r => (JsonNode)r.Training.Steps)]),
                 ["stopped_by_wall_time_guard"] = _runs.Count(r => r.Quantizer == q && r.Training.Reason == StopReason.TimeBudget),
             };
+            if (verdicts.TryGetValue(q, out var verdict))
+            {
+                entry["baselines"] = verdict.ToJson();
+            }
+
             if (q != Reference)
             {
                 var paired = new JsonObject();
@@ -263,6 +314,7 @@ internal sealed class AbReport
             ["reference"] = Reference,
             ["copy_last_frame"] = baseline,
             ["blank_frame"] = blank,
+            ["warning"] = PlateauWarning,
             ["runs"] = runs,
         };
     }

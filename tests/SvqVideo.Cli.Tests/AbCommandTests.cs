@@ -102,6 +102,28 @@ public sealed class AbCommandTests : IDisposable
         Assert.Equal(expected, mse.GetProperty("mean").GetDouble(), 9);
         Assert.True(mse.GetProperty("ci95_low").GetDouble() <= expected && expected <= mse.GetProperty("ci95_high").GetDouble());
         Assert.True(root.GetProperty("blank_frame").GetProperty("test").GetProperty("mse").GetDouble() > 0);
+
+        // Each arm's mean MSE against both baselines, with a warning (JSON and stderr) when it loses to either, and one
+        // more when no arm beats a blank frame.
+        double blank = root.GetProperty("blank_frame").GetProperty("test").GetProperty("mse").GetDouble();
+        double copyLast = root.GetProperty("copy_last_frame").GetProperty("test").GetProperty("mse").GetDouble();
+        bool anyBeatsBlank = false;
+        foreach (string q in new[] { "none", "svq" })
+        {
+            var verdict = summary[q].GetProperty("baselines");
+            double mean = (Mse(q, 1) + Mse(q, 2)) / 2;
+            Assert.Equal(mean, verdict.GetProperty("mse").GetDouble(), 9);
+            Assert.Equal(blank, verdict.GetProperty("blank_frame_mse").GetDouble(), 9);
+            Assert.Equal(mean < blank, verdict.GetProperty("beats_blank_frame").GetBoolean());
+            Assert.Equal(mean < copyLast, verdict.GetProperty("beats_copy_last_frame").GetBoolean());
+            bool warned = verdict.GetProperty("warning").ValueKind == JsonValueKind.String;
+            Assert.Equal(!(mean < blank && mean < copyLast), warned);
+            Assert.Equal(warned, r.Stderr.Contains($"svqvideo: warning: ab: {q}: ", StringComparison.Ordinal));
+            anyBeatsBlank |= mean < blank;
+        }
+
+        Assert.Equal(!anyBeatsBlank, root.GetProperty("warning").ValueKind == JsonValueKind.String);
+        Assert.Equal(!anyBeatsBlank, r.Stderr.Contains("svqvideo: warning: ab: no arm beats a blank frame yet", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -143,6 +143,20 @@ internal static class AbCommand
             ctx.Out.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "index.html"))}");
         }
 
+        // Written reports first, then what a reader must not miss: arms that lose to a baseline (means over seeds).
+        foreach (var (q, verdict) in report.Verdicts())
+        {
+            if (verdict.Warning is { } warning)
+            {
+                ctx.Stderr.WriteLine($"svqvideo: warning: ab: {q}: {warning} (mean over its seeds)");
+            }
+        }
+
+        if (report.PlateauWarning is { } plateau)
+        {
+            ctx.Stderr.WriteLine($"svqvideo: warning: ab: {plateau}");
+        }
+
         return ExitCodes.Success;
     }
 
