@@ -86,6 +86,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Single(misfit.Stderr.Trim().Split('\n'));
         Assert.Contains("do not fit this run's model", misfit.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", misfit.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("misfit")), "a refused --init-from wrote into its run folder");
         var both = CliRunner.Cli("train", "--out", source, "--resume", "--init-from", checkpoint);
         Assert.Equal(2, both.ExitCode);
         var missing = CliRunner.Cli("train", "--preset", "demo", "--init-from", _dir.Combine("nothing.safetensors"), "--out", _dir.Combine("missing"));

@@ -46,14 +46,16 @@ internal static class TrainCommand
 
         ctx.InitTorch();
         var (train, validation, _) = PlanDatasets.Open(plan, parse.GetValue(Plan.Data));
-        Directory.CreateDirectory(outDir);
-        AtomicFile.Write(Path.Combine(outDir, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
         using var model = PlanModels.Build(plan, ctx.Catalog(), train);
         if (initFrom is not null)
         {
+            // Before anything is written: a checkpoint that does not fit leaves the run folder as it was.
             InitWeights(model, initFrom);
             ctx.Ui.MarkupLine($"[grey]starting from the weights of {Markup.Escape(initFrom)}[/]");
         }
+
+        Directory.CreateDirectory(outDir);
+        AtomicFile.Write(Path.Combine(outDir, "plan.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(plan.ToJson())));
 
         var options = plan.TrainingOptions(ctx, outDir);
         ctx.Ui.MarkupLine($"[grey]training {Markup.Escape(Describe(model))} on {Markup.Escape(train.Name)} ({train.Count} clips, validation {validation.Count}) into {Markup.Escape(outDir)}[/]");
