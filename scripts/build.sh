@@ -17,7 +17,7 @@ current() {
   newer="$(find "$ROOT/sdk" "$ROOT/plugins" "$ROOT/hosts" "$ROOT/datasets" "$ROOT/SvqVideo.sln" \
       "$ROOT/Directory.Build.props" "$ROOT/Directory.Build.targets" "$ROOT/Directory.Packages.props" \
       \( -name bin -o -name obj \) -prune -o \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' -o -name '*.props' -o -name '*.targets' -o -name '*.sln' \) \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' -o -name '*.props' -o -name '*.targets' -o -name '*.sln' -o -name '*.safetensors' \) \
       -newer "$STAMP" -print -quit 2>/dev/null)"
   [ -z "$newer" ]
 }
