@@ -110,7 +110,7 @@ internal sealed record BenchOptions
                 case "--child":
                     return o with { Child = args[(i + 1)..] };
                 default:
-                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH|auto[,...])");
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...])");
             }
         }
 

@@ -71,7 +71,7 @@ internal static class FitBench
                 ["channels"] = channels,
                 ["fit"] = budget,
                 ["residual"] = fit?["residual"]?.DeepClone(),
-                ["model_size"] = fit?["size"]?.DeepClone() ?? size ?? "64x64",
+                ["model_size"] = fit?["size"]?.DeepClone(),
                 ["steps"] = fit?["steps"]?.DeepClone(),
                 ["wall_seconds"] = seconds,
                 ["mse_model"] = model / Horizon,

@@ -135,17 +135,9 @@ internal sealed class AbReport
                 + " Every run's best checkpoint (lowest validation loss) is scored on the test split.")
             .Heading($"Summary (mean ± sample std over seeds; Δ = the arm minus {Reference}, seed by seed, with a 95 % t interval)")
             .Table(Header(), Rows());
-        foreach (var (q, verdict) in Verdicts())
+        foreach (var warning in Warnings())
         {
-            if (verdict.Warning is { } warning)
-            {
-                html.Paragraph($"Warning: {q}: {warning} (mean over its seeds).");
-            }
-        }
-
-        if (PlateauWarning is { } plateau)
-        {
-            html.Paragraph($"Warning: {plateau}.");
+            html.Paragraph($"Warning: {warning}.");
         }
 
         html.Heading("Runs")
@@ -195,23 +187,39 @@ internal sealed class AbReport
     }
 
     /// <summary>
-    /// When no arm beats a blank frame, every arm is still on the plateau models cross first, and the differences
-    /// between arms say nothing about the quantizers; null otherwise.
+    /// What a reader must not miss, one line each: every arm that loses to a baseline (by its mean MSE over seeds), and,
+    /// when no arm beats a blank frame, that the differences between arms say nothing yet (see <see cref="PlateauWarning"/>).
     /// </summary>
-    public string? PlateauWarning
+    public IEnumerable<string> Warnings()
     {
-        get
+        var verdicts = Verdicts();
+        foreach (var (q, verdict) in verdicts)
         {
-            var verdicts = Verdicts();
-            return verdicts.Count > 0 && verdicts.All(v => !v.Verdict.BeatsBlank)
-                ? $"no arm beats a blank frame yet ({Budget}), so the differences between arms say nothing about the quantizers; give every arm more --steps"
-                : null;
+            if (verdict.Warning is { } warning)
+            {
+                yield return $"{q}: {warning} (mean over its seeds)";
+            }
+        }
+
+        if (PlateauWarning(verdicts) is { } plateau)
+        {
+            yield return plateau;
         }
     }
 
+    /// <summary>
+    /// When no arm beats a blank frame, every arm is still on the plateau models cross first, and the differences
+    /// between arms say nothing about the quantizers; null otherwise.
+    /// </summary>
+    private string? PlateauWarning(IReadOnlyList<(string Quantizer, BaselineVerdict Verdict)> verdicts) =>
+        verdicts.Count > 0 && verdicts.All(v => !v.Verdict.BeatsBlank)
+            ? $"no arm beats a blank frame yet ({Budget}), so the differences between arms say nothing about the quantizers; give every arm more --steps"
+            : null;
+
     private JsonObject ToJson()
     {
-        var verdicts = Verdicts().ToDictionary(v => v.Quantizer, v => v.Verdict, StringComparer.Ordinal);
+        var verdictList = Verdicts();
+        var verdicts = verdictList.ToDictionary(v => v.Quantizer, v => v.Verdict, StringComparer.Ordinal);
         var summary = new JsonArray();
         foreach (var q in Quantizers)
         {
@@ -314,7 +322,7 @@ internal sealed class AbReport
             ["reference"] = Reference,
             ["copy_last_frame"] = baseline,
             ["blank_frame"] = blank,
-            ["warning"] = PlateauWarning,
+            ["warning"] = PlateauWarning(verdictList),
             ["runs"] = runs,
         };
     }

@@ -13,7 +13,7 @@ internal static class ReferenceModels
     /// <summary>The fixture's SimVP configuration (its quantizer placement included) over the plugin's defaults.</summary>
     public static ModelConfig Config(GoldenFixture fx)
     {
-        var shape = fx.Config.GetProperty("in_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var shape = ReferenceConfigs.InShape(fx);
         return ReferenceConfigs.SimVP(fx, Plugins.Catalog.GetModel("simvp").DefaultConfig(shape[0], shape[0], shape[1], shape[2], shape[3]));
     }
 

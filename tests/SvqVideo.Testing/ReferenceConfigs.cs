@@ -28,7 +28,7 @@ public static class ReferenceConfigs
     {
         ArgumentNullException.ThrowIfNull(fx);
         var c = fx.Config;
-        var shape = c.GetProperty("in_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var shape = InShape(fx);
         var config = start ?? new ModelConfig { Family = "simvp", FramesIn = shape[0], FramesOut = shape[0], Channels = shape[1], Height = shape[2], Width = shape[3] };
         foreach (var prop in c.EnumerateObject())
         {
@@ -43,6 +43,13 @@ public static class ReferenceConfigs
         }
 
         return c.TryGetProperty("post_vq", out var post) ? config.With("quantizer_placement", post.GetBoolean() ? "post" : "pre") : config;
+    }
+
+    /// <summary>The fixture's <c>in_shape</c>: (T, C, H, W).</summary>
+    public static int[] InShape(GoldenFixture fx)
+    {
+        ArgumentNullException.ThrowIfNull(fx);
+        return [.. fx.Config.GetProperty("in_shape").EnumerateArray().Select(e => e.GetInt32())];
     }
 
     /// <summary>The SVQ options of a fixture's <c>vq_kwargs</c> (its weights then load too), or null when it has none.</summary>

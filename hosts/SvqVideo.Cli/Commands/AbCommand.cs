@@ -144,17 +144,9 @@ internal static class AbCommand
         }
 
         // Written reports first, then what a reader must not miss: arms that lose to a baseline (means over seeds).
-        foreach (var (q, verdict) in report.Verdicts())
+        foreach (var warning in report.Warnings())
         {
-            if (verdict.Warning is { } warning)
-            {
-                ctx.Stderr.WriteLine($"svqvideo: warning: ab: {q}: {warning} (mean over its seeds)");
-            }
-        }
-
-        if (report.PlateauWarning is { } plateau)
-        {
-            ctx.Stderr.WriteLine($"svqvideo: warning: ab: {plateau}");
+            ctx.Stderr.WriteLine($"svqvideo: warning: ab: {warning}");
         }
 
         return ExitCodes.Success;

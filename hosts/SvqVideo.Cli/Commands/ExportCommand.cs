@@ -85,11 +85,6 @@ internal static class ExportCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// A training checkpoint without its training state (optimizer moments, RNG, schedule): the model's weights and
-    /// manifest only, about a third of the size, for shipping a model that is scored or fine-tuned from scratch
-    /// optimizer state (the demo's bundled checkpoint is made this way).
-    /// </summary>
     /// <summary>Both kinds of export read an SvqVideo checkpoint and write into an existing folder.</summary>
     private static void CheckSourceAndTarget(string checkpoint, string to)
     {
@@ -104,6 +99,11 @@ internal static class ExportCommand
         }
     }
 
+    /// <summary>
+    /// A training checkpoint without its training state (optimizer moments, RNG, schedule): the model's weights and
+    /// manifest only, about a third of the size, for shipping a model that is scored or fine-tuned from scratch
+    /// optimizer state (the demo's bundled checkpoint is made this way).
+    /// </summary>
     private static int WeightsOnly(CommandContext ctx, string checkpoint, string to)
     {
         CheckSourceAndTarget(checkpoint, to);
