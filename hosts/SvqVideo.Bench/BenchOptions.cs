@@ -36,6 +36,9 @@ internal sealed record BenchOptions
     /// <summary>The "fit" section's model frame sizes: "default" (the CLI's) or values of its <c>--size</c>.</summary>
     public IReadOnlyList<string> FitSizes { get; init; } = ["default"];
 
+    /// <summary>Extra arguments for every <c>forecast --fit</c> of the "fit" section (e.g. "--quantizer none --frames-in 5"), split on spaces.</summary>
+    public IReadOnlyList<string> FitArgs { get; init; } = [];
+
     /// <summary>Frames streamed through the session (10,000 unless --quick).</summary>
     public int StreamFrames => Quick ? 500 : 10_000;
 
@@ -107,10 +110,13 @@ internal sealed record BenchOptions
                 case "--fit-size":
                     o = o with { FitSizes = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
                     break;
+                case "--fit-args":
+                    o = o with { FitArgs = Value(args, ref i).Split(' ', StringSplitOptions.RemoveEmptyEntries) };
+                    break;
                 case "--child":
                     return o with { Child = args[(i + 1)..] };
                 default:
-                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...])");
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...], --fit-args \"ARGS\")");
             }
         }
 
@@ -127,6 +133,12 @@ internal sealed record BenchOptions
         if (Quick)
         {
             yield return "--quick";
+        }
+
+        if (FitArgs.Count > 0)
+        {
+            yield return "--fit-args";
+            yield return string.Join(' ', FitArgs);
         }
     }
 

@@ -47,6 +47,7 @@ internal static class FitBench
                 args.AddRange(["--size", size]);
             }
 
+            args.AddRange(options.FitArgs);
             var (seconds, stdout) = RunCli(args);
             var truth = frames.Skip(InputFrames).Select(f => Luma(f, channels, width * height)).ToList();
             var forecast = VideoFile.ReadAll(output, new VideoReadOptions { Channels = 1 }).Frames;
@@ -70,6 +71,7 @@ internal static class FitBench
                 ["height"] = height,
                 ["channels"] = channels,
                 ["fit"] = budget,
+                ["extra_args"] = options.FitArgs.Count == 0 ? null : string.Join(' ', options.FitArgs),
                 ["residual"] = fit?["residual"]?.DeepClone(),
                 ["model_size"] = fit?["size"]?.DeepClone(),
                 ["steps"] = fit?["steps"]?.DeepClone(),

@@ -35,6 +35,8 @@ internal sealed class PlanOptions
     public Option<int?> WarmupEpochs { get; } = new("--warmup-epochs") { Description = "Cosine warm-up epochs" };
     public Option<double?> ClipGrad { get; } = new("--clip-grad") { Description = "Gradient-norm clipping (0 = off)" };
     public Option<string?> Loss { get; } = new("--loss") { Description = "l1 (the paper's) or l2" };
+    public Option<double?> ChromaWeight { get; } = new("--chroma-weight") { Description = "How much colour errors count against brightness (BT.601 luma) errors in the loss, in [0, 1]; 1 (default) is the plain loss over R, G, B" };
+    public Option<bool?> HorizonWeighting { get; } = new("--horizon-weighting") { Description = "Weigh each forecast step by the inverse of copy-last-frame's loss at that step, so near steps count as much as far ones; true or false" };
     public Option<double?> Noise { get; } = new("--noise") { Description = "Noise injection η: fraction of input values multiplied by U(-2,2) in training" };
     public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience (epochs without a better validation loss)" };
     public Option<string?> Budget { get; } = new("--budget") { Description = "Wall-time budget, e.g. 90s, 5m, 1h30m; the learning-rate schedule is planned over the steps that fit (see --budget-mode)" };
@@ -112,6 +114,8 @@ internal sealed class PlanOptions
         plan.Set("training", "warmup_epochs", p.GetValue(WarmupEpochs));
         plan.Set("training", "gradient_clip_norm", p.GetValue(ClipGrad));
         plan.Set("training", "loss", p.GetValue(Loss)?.ToLowerInvariant());
+        plan.Set("training", "chroma_weight", p.GetValue(ChromaWeight));
+        plan.Set("training", "horizon_weighting", p.GetValue(HorizonWeighting));
         plan.Set("training", "noise_fraction", p.GetValue(Noise));
         plan.Set("training", "early_stopping_patience", p.GetValue(Patience));
         plan.Set("training", "max_wall_time", p.GetValue(Budget));
@@ -146,6 +150,6 @@ internal sealed class PlanOptions
     [
         Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
-        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
+        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, ChromaWeight, HorizonWeighting, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
     ];
 }

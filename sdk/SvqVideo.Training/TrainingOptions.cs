@@ -54,6 +54,21 @@ public sealed record TrainingOptions
     public LossKind Loss { get; init; } = LossKind.L1;
 
     /// <summary>
+    /// How much colour errors count against brightness errors in the forecast loss, in [0, 1]: 1 (the default) is the plain
+    /// loss over R, G and B; below 1 the error of each RGB pixel is split into its component along BT.601 luma (what
+    /// viewers and video codecs weigh most, and what 8-bit luma scores measure) and the two colour components orthogonal
+    /// to it, and the colour components are scaled by this weight. Applies to 3-channel frames; other frames ignore it.
+    /// </summary>
+    public double ChromaWeight { get; init; } = 1.0;
+
+    /// <summary>
+    /// Weigh each forecast step by the inverse of copy-last-frame's loss at that step in the batch (normalised so that
+    /// copying the last frame still scores its mean loss). Without it the far steps, where everything has moved, dominate
+    /// the loss, and the near steps, where the last frame is hard to beat, get little of the gradient.
+    /// </summary>
+    public bool HorizonWeighting { get; init; }
+
+    /// <summary>
     /// Noise injection η in [0, 1): during training only, a random fraction η of the input values is
     /// multiplied by U(−2, 2) (paper Table 5). 0 disables it.
     /// </summary>
@@ -155,6 +170,7 @@ public sealed record TrainingOptions
         Require(WarmupLearningRate >= 0 && double.IsFinite(WarmupLearningRate), "warmup_learning_rate", WarmupLearningRate, "must be 0 or positive");
         Require(MinLearningRate >= 0 && double.IsFinite(MinLearningRate), "min_learning_rate", MinLearningRate, "must be 0 or positive");
         Require(GradientClipNorm >= 0 && double.IsFinite(GradientClipNorm), "gradient_clip_norm", GradientClipNorm, "must be 0 (off) or positive");
+        Require(ChromaWeight is >= 0 and <= 1, "chroma_weight", ChromaWeight, "must be in [0, 1]");
         Require(NoiseFraction >= 0 && NoiseFraction < 1, "noise_fraction", NoiseFraction, "must be in [0, 1)");
         Require(EarlyStoppingPatience >= 0, "early_stopping_patience", EarlyStoppingPatience, "must be 0 (off) or positive");
         Require(MaxWallTime is null || MaxWallTime > TimeSpan.Zero, "max_wall_time", MaxWallTime, "must be positive");

@@ -299,10 +299,10 @@ internal sealed class TrainingRun
                 x = x.to(_run.Device);
                 y = y.to(_run.Device);
                 var prediction = model.Forecast(x, (int)y.shape[1]);
-                sum += ForecastPass.Loss(_run.Options.Loss, prediction, y).item<float>() * count;
+                sum += ForecastPass.Loss(_run.Options, prediction, y, x).item<float>() * count;
                 if (knownBaseline is null)
                 {
-                    baselineSum += ForecastPass.Loss(_run.Options.Loss, Evaluation.CopyLastFrame(x, (int)y.shape[1]), y).item<float>() * count;
+                    baselineSum += ForecastPass.Loss(_run.Options, Evaluation.CopyLastFrame(x, (int)y.shape[1]), y, x).item<float>() * count;
                 }
 
                 if (diagnostics is null && model is ILatentEncoder encoder && model.Quantizer is IQuantizerDiagnostics diagnose)

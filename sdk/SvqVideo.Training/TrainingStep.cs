@@ -30,6 +30,7 @@ internal sealed class TrainingStep(TrainingContext run)
         using var scope = NewDisposeScope();
         var buffersBefore = _buffers.Select(b => b.detach().clone()).ToList();
         var (x, y) = Evaluation.ToTensors(batch, run.Train.FramesIn);
+        var clean = x;
         if (run.Options.NoiseFraction > 0)
         {
             x = NoiseInjection.Apply(x, run.Options.NoiseFraction, run.Noise);
@@ -37,8 +38,9 @@ internal sealed class TrainingStep(TrainingContext run)
 
         x = x.to(run.Device);
         y = y.to(run.Device);
+        clean = clean.to(run.Device);
         var (prediction, aux, metrics) = ForecastRollout.Run(run.Model, x, (int)y.shape[1], quantizerMetrics: true);
-        var loss = ForecastPass.Loss(run.Options.Loss, prediction, y).add(aux);
+        var loss = ForecastPass.Loss(run.Options, prediction, y, clean).add(aux);
         run.Optimizer.zero_grad();
         BackwardPass.Run(loss, run.BackwardThreads);
         var outcome = new Outcome(loss.item<float>(), run.Options.GradientClipNorm > 0

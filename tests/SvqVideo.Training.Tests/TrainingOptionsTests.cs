@@ -18,6 +18,8 @@ public class TrainingOptionsTests
             WarmupEpochs = 2,
             GradientClipNorm = 1.5,
             Loss = LossKind.L2,
+            ChromaWeight = 0.25,
+            HorizonWeighting = true,
             NoiseFraction = 0.1,
             EarlyStoppingPatience = 3,
             MaxWallTime = TimeSpan.FromMinutes(3),
