@@ -34,9 +34,10 @@ public static class BackwardPass
 
     /// <summary>
     /// True on processors where libtorch's multi-threaded convolution backward pass is known to give wrong
-    /// gradients (AMD, see the class remarks).
+    /// gradients (AMD, see the class remarks), unless oneDNN is capped at SSE4.1 (<see cref="CpuBackends.CapOneDnnOnAmd"/>,
+    /// which hosts apply at start-up), whose kernels are right at any thread count.
     /// </summary>
-    public static bool MultiThreadedBackwardIsFaulty => CpuVendor == "AuthenticAMD";
+    public static bool MultiThreadedBackwardIsFaulty => CpuVendor == "AuthenticAMD" && !CpuBackends.OneDnnCappedAtSse41;
 
     /// <summary>
     /// The intra-op threads the backward pass should use: <paramref name="requested"/> when positive; else the

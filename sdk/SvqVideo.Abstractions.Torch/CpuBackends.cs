@@ -58,6 +58,48 @@ public static unsafe class CpuBackends
         }
     }
 
+    /// <summary>oneDNN's environment variable that caps the instruction set its kernels may use.</summary>
+    public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
+
+    /// <summary>
+    /// Caps oneDNN's kernels at SSE4.1 on AMD processors (unless the user set <see cref="OneDnnIsaVariable"/>), by setting
+    /// the variable in the C library's environment, which oneDNN reads when it creates its first kernel; so this must run
+    /// before the first convolution of the process (the host's start-up does it). Why: on an AMD EPYC with AVX-512 under
+    /// libtorch 2.10 (oneDNN 3.7), oneDNN's AVX2 and AVX-512 convolution kernels returned wrong values, forward and
+    /// backward, even on one thread (conv 20→8, 3×3, batch 8 of 16×16: forward max |error| 0.46 of values up to 1.3
+    /// against float64), while its SSE4.1 kernels agree with float64 to 1e-7 at any thread count. Returns true when
+    /// the cap is in effect for this process.
+    /// </summary>
+    public static bool CapOneDnnOnAmd()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        if (BackwardPass.CpuVendor == "AuthenticAMD" && GetEnv(OneDnnIsaVariable) == 0)
+        {
+            _ = SetEnv(OneDnnIsaVariable, "SSE41", 0);
+        }
+
+        return OneDnnCappedAtSse41;
+    }
+
+    /// <summary>Whether the C library's environment caps oneDNN at SSE4.1 (see <see cref="CapOneDnnOnAmd"/>).</summary>
+    public static bool OneDnnCappedAtSse41
+    {
+        get
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return false;
+            }
+
+            nint value = GetEnv(OneDnnIsaVariable);
+            return value != 0 && string.Equals(Marshal.PtrToStringUTF8(value), "SSE41", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>
     /// Turns NNPACK off. libtorch's other CPU convolution paths cover every case NNPACK would take, and on CPUs
     /// that NNPACK does not support the switch also silences its "Could not initialize NNPACK!" line. Idempotent.
@@ -82,6 +124,13 @@ public static unsafe class CpuBackends
             OneDnnEnabled = previous;
         }
     }
+
+    // .NET's Environment.SetEnvironmentVariable does not reach native getenv on Linux; oneDNN reads the C library's.
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern nint GetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     private sealed unsafe class Native
     {

@@ -48,6 +48,8 @@ public static class NativeRuntime
                 }
             }
 
+            // Before the first convolution: oneDNN reads its instruction-set cap when it creates its first kernel.
+            SvqVideo.Torch.CpuBackends.CapOneDnnOnAmd();
             var saved = Console.Out;
             Console.SetOut(TextWriter.Null);
             try

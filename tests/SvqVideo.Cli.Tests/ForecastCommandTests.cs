@@ -31,6 +31,14 @@ public sealed class ForecastCommandTests : IDisposable
         using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal(6, doc.RootElement.GetProperty("forecast_frames").GetInt32());
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp*"));
+
+        // The fit reports the loss it trained with: the 'fit' preset's, as the built CLI ships it.
+        using var preset = JsonDocument.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(CliRunner.CliDll)!, "presets", "fit.json")));
+        var training = preset.RootElement.GetProperty("training");
+        var loss = doc.RootElement.GetProperty("fit").GetProperty("loss");
+        Assert.Equal(training.GetProperty("loss").GetString(), loss.GetProperty("kind").GetString());
+        Assert.Equal(training.GetProperty("chroma_weight").GetDouble(), loss.GetProperty("chroma_weight").GetDouble());
+        Assert.Equal(training.GetProperty("horizon_weighting").GetBoolean(), loss.GetProperty("horizon_weighting").GetBoolean());
     }
 
     [Fact]

@@ -301,6 +301,12 @@ internal static class ForecastCommand
                 ["stop"] = result.Reason.ToString(),
                 ["residual"] = parse.GetValue(FitResidual),
                 ["size"] = $"{width}x{height}",
+                ["loss"] = new JsonObject
+                {
+                    ["kind"] = options.Loss.ToString().ToLowerInvariant(),
+                    ["chroma_weight"] = options.ChromaWeight,
+                    ["horizon_weighting"] = options.HorizonWeighting,
+                },
             };
             json["held_out"] = HeldOutJson(heldOut, valSet.Count);
             if (!ctx.Json)
