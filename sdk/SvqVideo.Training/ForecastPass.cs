@@ -37,8 +37,9 @@ internal static class ForecastPass
             var last = context.narrow(1, context.shape[1] - 1, 1).expand_as(target);
             var copy = PerStep(options, last, target);
             var mean = copy.mean();
+            float meanValue = mean.item<float>();
             // At most 100× the mean weight, so that a step copy-last gets (almost) exactly right cannot take over.
-            weights = mean.item<float>() > 0 ? mean / copy.clamp_min(mean.item<float>() * 0.01) : ones_like(copy);
+            weights = meanValue > 0 ? mean / copy.clamp_min(meanValue * 0.01) : ones_like(copy);
         }
 
         return scope.MoveToOuter((perStep * weights).mean());

@@ -38,7 +38,8 @@ internal sealed class TrainingStep(TrainingContext run)
 
         x = x.to(run.Device);
         y = y.to(run.Device);
-        clean = clean.to(run.Device);
+        // The loss's last context frame is the one without injected noise (the same tensor when there is none).
+        clean = run.Options.NoiseFraction > 0 ? clean.to(run.Device) : x;
         var (prediction, aux, metrics) = ForecastRollout.Run(run.Model, x, (int)y.shape[1], quantizerMetrics: true);
         var loss = ForecastPass.Loss(run.Options, prediction, y, clean).add(aux);
         run.Optimizer.zero_grad();
