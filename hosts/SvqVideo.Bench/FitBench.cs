@@ -36,7 +36,8 @@ internal static class FitBench
             }
 
             string output = Path.Combine(dir, "forecast.avi");
-            var args = new List<string> { "forecast", "--input", input, "--output", output, "--fit", budget, "--frames", Horizon.ToString(CultureInfo.InvariantCulture), "--json", "--threads", options.Threads.ToString(CultureInfo.InvariantCulture) };
+            string fitted = Path.Combine(dir, "fitted.safetensors");
+            var args = new List<string> { "forecast", "--input", input, "--output", output, "--fit", budget, "--frames", Horizon.ToString(CultureInfo.InvariantCulture), "--json", "--threads", options.Threads.ToString(CultureInfo.InvariantCulture), "--save-checkpoint", fitted };
             if (residual is bool r)
             {
                 args.AddRange(["--residual", r ? "true" : "false"]);
@@ -50,20 +51,27 @@ internal static class FitBench
             args.AddRange(options.FitArgs);
             var (seconds, stdout) = RunCli(args);
             var truth = frames.Skip(InputFrames).Select(f => Luma(f, channels, width * height)).ToList();
-            var forecast = VideoFile.ReadAll(output, new VideoReadOptions { Channels = 1 }).Frames;
             var context = VideoFile.ReadAll(input, new VideoReadOptions { Channels = 1 }).Frames;
             var last = context.Frame(context.Frames - 1).ToArray();
             float mean = last.Average();
-            double model = 0, copy = 0, blank = 0;
+            double model = Score(output, truth), copy = 0, blank = 0;
             for (int t = 0; t < Horizon; t++)
             {
-                var p = forecast.Frame(forecast.Frames - Horizon + t);
-                model += Mse(p, truth[t]);
                 copy += Mse(last, truth[t]);
                 blank += Mse(Enumerable.Repeat(mean, last.Length).ToArray(), truth[t]);
             }
 
+            // The same fitted network without the damping (a checkpoint holds the network only), scored alike: the
+            // damping's own effect, free of the run-to-run spread of fits.
+            double? undamped = null;
             var fit = JsonNode.Parse(stdout)?["fit"];
+            if (fit?["damping"] is JsonArray && File.Exists(fitted))
+            {
+                string plain = Path.Combine(dir, "undamped.avi");
+                RunCli(["forecast", "--input", input, "--output", plain, "--checkpoint", fitted, "--frames", Horizon.ToString(CultureInfo.InvariantCulture), "--json", "--threads", options.Threads.ToString(CultureInfo.InvariantCulture)]);
+                undamped = Score(plain, truth);
+            }
+
             return new JsonObject
             {
                 ["kind"] = kind,
@@ -76,16 +84,32 @@ internal static class FitBench
                 ["model_size"] = fit?["size"]?.DeepClone(),
                 ["steps"] = fit?["steps"]?.DeepClone(),
                 ["wall_seconds"] = seconds,
-                ["mse_model"] = model / Horizon,
+                ["mse_model"] = model,
                 ["mse_copy_last_frame"] = copy / Horizon,
                 ["mse_blank_frame"] = blank / Horizon,
-                ["ratio_to_copy_last"] = model / copy,
+                ["ratio_to_copy_last"] = model / (copy / Horizon),
+                ["damping"] = fit?["damping"]?.DeepClone(),
+                ["mse_model_undamped"] = undamped,
+                ["ratio_undamped_to_copy_last"] = undamped / (copy / Horizon),
             };
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Mean over the forecast frames (the last <see cref="Horizon"/> of the video at <paramref name="path"/>) of their luma MSE against <paramref name="truth"/>.</summary>
+    private static double Score(string path, List<float[]> truth)
+    {
+        var forecast = VideoFile.ReadAll(path, new VideoReadOptions { Channels = 1 }).Frames;
+        double sum = 0;
+        for (int t = 0; t < Horizon; t++)
+        {
+            sum += Mse(forecast.Frame(forecast.Frames - Horizon + t), truth[t]);
+        }
+
+        return sum / Horizon;
     }
 
     /// <summary>Per-pixel MSE of two 8-bit luma frames given in [0, 1], on the 0–255 scale.</summary>

@@ -18,7 +18,7 @@ public sealed class ForecastCommandTests : IDisposable
         var input = TestVideos.MovingSquare(In("square.mp4"), 40, 48, 32, fps: 12);
         var output = In("out.mp4");
         var strip = In("strip.png");
-        var r = CliRunner.Cli("forecast", "--input", input, "--output", output, "--fit", "8s", "--frames", "6", "--frames-in", "4", "--size", "32x32", "--strip", strip, "--json", "--threads", "2");
+        var r = CliRunner.Cli("forecast", "--input", input, "--output", output, "--fit", "8s", "--frames", "6", "--frames-in", "4", "--size", "32x32", "--strip", strip, "--json", "--threads", "2", "--damping", "true");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var (frames, width, height, fps) = TestVideos.Probe(output);
         Assert.Equal(4 + 6, frames);
@@ -39,6 +39,16 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Equal(training.GetProperty("loss").GetString(), loss.GetProperty("kind").GetString());
         Assert.Equal(training.GetProperty("chroma_weight").GetDouble(), loss.GetProperty("chroma_weight").GetDouble());
         Assert.Equal(training.GetProperty("horizon_weighting").GetBoolean(), loss.GetProperty("horizon_weighting").GetBoolean());
+
+        // With --damping: one scale in [0, 1] per fitted forecast step (min(--frames, --frames-in) = 4), and the
+        // held-out report has the damped model's metrics beside the plain model's.
+        var scales = doc.RootElement.GetProperty("fit").GetProperty("damping").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        Assert.Equal(4, scales.Count);
+        Assert.All(scales, s => Assert.InRange(s, 0, 1));
+        var heldOut = doc.RootElement.GetProperty("held_out");
+        Assert.Equal(
+            heldOut.GetProperty("model").EnumerateObject().Select(p => p.Name),
+            heldOut.GetProperty("damped_model").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -95,9 +105,14 @@ public sealed class ForecastCommandTests : IDisposable
         var odd = TestVideos.MovingSquare(In("odd.avi"), 24, 97, 71);
         Assert.Equal((97, 71), (TestVideos.Probe(odd).Width, TestVideos.Probe(odd).Height));
         string model = In("fitted.safetensors");
-        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.avi"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16", "--save-checkpoint", model);
+        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.avi"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16", "--save-checkpoint", model, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal((6, 97, 71), Shape(In("odd-out.avi")));
+        using (var fit = JsonDocument.Parse(r.Stdout))
+        {
+            Assert.Equal(JsonValueKind.Null, fit.RootElement.GetProperty("fit").GetProperty("damping").ValueKind);
+            Assert.False(fit.RootElement.GetProperty("held_out").TryGetProperty("damped_model", out _));
+        }
 
         // Context = the first 4 frames, so the output's frames line up in time with the input's.
         r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.mp4"), "--checkpoint", model, "--frames", "2", "--context-end", "4");

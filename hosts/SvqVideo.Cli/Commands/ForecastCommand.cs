@@ -28,11 +28,12 @@ internal static class ForecastCommand
     private static readonly Option<bool> FitGray = new("--gray") { Description = "With --fit: work in grayscale" };
     private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
     private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
+    private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
     public static Command Create()
     {
         var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
-        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual })
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitDamping })
         {
             cmd.Options.Add(o);
         }
@@ -290,8 +291,17 @@ internal static class ForecastCommand
             }
 
             // Scored on the clip's own held-out tail (the latest clips, never trained on), next to both baselines.
-            var heldOut = EvalRunner.Run(best, valSet, device, valSet.Count, 0, null, "not computed for --fit", Math.Min(8, valSet.Count), ct);
-            using var predictor = new TorchFramePredictor(best, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
+            int evalBatch = Math.Min(8, valSet.Count);
+            var heldOut = EvalRunner.Run(best, valSet, device, valSet.Count, 0, null, "not computed for --fit", evalBatch, ct);
+
+            // Damping is fitted on the same held-out clips, so its own score there flatters it: it is reported beside the
+            // plain model's, and the baseline verdict stays the plain model's.
+            var damping = parse.GetValue(FitDamping) ? ForecastDamping.Fit(best, valSet, options.ChromaWeight, new EvaluationOptions { BatchSize = evalBatch }, ct) : null;
+#pragma warning disable CA2000 // The predictor below owns the wrapper (and through it the fitted model) and disposes it.
+            IForecastModel forecaster = damping is null ? best : new DampedForecastModel(best, damping);
+#pragma warning restore CA2000
+            using var predictor = new TorchFramePredictor(forecaster, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
+            var damped = damping is null ? null : EvalRunner.Run(forecaster, valSet, device, valSet.Count, 0, null, "not computed for --fit", evalBatch, ct);
             var forecast = predictor.Predict(job.Context, new ForecastOptions { Frames = horizon }, ct);
             var json = WriteOutputs(ctx, parse, job, forecast, target, many);
             json["fit"] = new JsonObject
@@ -301,6 +311,7 @@ internal static class ForecastCommand
                 ["stop"] = result.Reason.ToString(),
                 ["residual"] = parse.GetValue(FitResidual),
                 ["size"] = $"{width}x{height}",
+                ["damping"] = damping is null ? null : new JsonArray([.. damping.Scales.Select(v => JsonValue.Create(Math.Round(v, 4)))]),
                 ["loss"] = new JsonObject
                 {
                     ["kind"] = options.Loss.ToString().ToLowerInvariant(),
@@ -309,9 +320,24 @@ internal static class ForecastCommand
                 },
             };
             json["held_out"] = HeldOutJson(heldOut, valSet.Count);
+            if (damped is not null)
+            {
+                json["held_out"]!["damped_model"] = JsonNode.Parse(damped.Model.ToJson());
+            }
+
             if (!ctx.Json)
             {
-                ctx.Out.Write(MetricTables.Compare($"{Path.GetFileName(input)}: the fitted model on its {valSet.Count} held-out clips (the latest), {framesIn} -> {framesOut} frames", heldOut.Columns("fitted model")));
+                var columns = heldOut.Columns("fitted model").ToList();
+                if (damped is not null)
+                {
+                    columns.Insert(1, ("damped (fitted here)", damped.Model));
+                }
+
+                ctx.Out.Write(MetricTables.Compare($"{Path.GetFileName(input)}: the fitted model on its {valSet.Count} held-out clips (the latest), {framesIn} -> {framesOut} frames", columns));
+                if (damping is not null)
+                {
+                    ctx.Out.MarkupLine($"[grey]damping per forecast step (fitted on these held-out clips, so its column flatters it): {string.Join(' ', damping.Scales.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}[/]");
+                }
             }
 
             if (heldOut.Verdict.Warning is { } warning)
