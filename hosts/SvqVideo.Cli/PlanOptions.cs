@@ -41,7 +41,7 @@ internal sealed class PlanOptions
     public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience (epochs without a better validation loss)" };
     public Option<string?> Budget { get; } = new("--budget") { Description = "Wall-time budget, e.g. 90s, 5m, 1h30m; the learning-rate schedule is planned over the steps that fit (see --budget-mode)" };
     public Option<string?> BudgetMode { get; } = new("--budget-mode") { Description = "plan (default: the schedule warms up, peaks and anneals within the budget) or pause (keep the configured schedule; stop when the budget is spent and continue later with --resume)" };
-    public Option<int?> BackwardThreads { get; } = new("--backward-threads") { Description = "Threads of the backward pass (default: 1 on AMD processors, whose multi-threaded convolution backward pass is faulty in libtorch 2.10, else --threads)" };
+    public Option<int?> BackwardThreads { get; } = new("--backward-threads") { Description = "Threads of the backward pass (default: --threads; 1 on AMD processors where oneDNN is not capped at SSE4.1, because its multi-threaded convolution backward pass is faulty there in libtorch 2.10; see docs/training.md)" };
     public Option<int?> TrainClips { get; } = new("--train-clips") { Description = "Moving-MNIST: training clips" };
     public Option<int?> MaxStepsPerEpoch { get; } = new("--max-steps-per-epoch") { Description = "Cap on steps per epoch (0 = a full pass)" };
 
