@@ -79,6 +79,47 @@ internal sealed class AbReport
 
     public void Add(Run run) => _runs.Add(run);
 
+    /// <summary>
+    /// The paired validation-loss difference (arm − reference, seed by seed) at every training length both runs of each
+    /// seed were validated at: how long a run must be before the arms differ (<see cref="SeparationCurve"/>).
+    /// </summary>
+    public IReadOnlyList<SeparationCurve.Point> Separation(string quantizer)
+    {
+        static IReadOnlyList<(long Steps, double Loss)> Curve(Run r) =>
+            [.. r.Training.History.Where(e => e.ValidationLoss is not null).Select(e => (e.GlobalStep, e.ValidationLoss!.Value))];
+        var pairs = new List<(IReadOnlyList<(long Steps, double Loss)> Arm, IReadOnlyList<(long Steps, double Loss)> Reference)>();
+        foreach (var run in _runs.Where(r => r.Quantizer == quantizer))
+        {
+            if (_runs.FirstOrDefault(r => r.Quantizer == Reference && r.Seed == run.Seed) is { } reference)
+            {
+                pairs.Add((Curve(run), Curve(reference)));
+            }
+        }
+
+        return SeparationCurve.Of(pairs);
+    }
+
+    /// <summary>One line per arm but the reference: from how many steps on its validation loss stays separated from the reference's.</summary>
+    public IEnumerable<string> SeparationLines()
+    {
+        foreach (var q in Quantizers.Where(q => q != Reference && _runs.Any(r => r.Quantizer == q)))
+        {
+            var points = Separation(q);
+            if (points.Count == 0)
+            {
+                continue;
+            }
+
+            var last = points[^1];
+            string at = $"{q} − {Reference}, validation loss over {points.Count} validations up to step {last.Steps}";
+            yield return last.Difference.Pairs < 2
+                ? $"{at}: one seed, no interval (give --seeds 1,2,3 to see when the arms separate)"
+                : SeparationCurve.SeparatedFrom(points) is long from
+                    ? $"{at}: {(last.Difference.Mean < 0 ? "lower" : "higher")}, separated (95 %) from step {from} on"
+                    : $"{at}: not separated at the last validation ({last.Difference.Format("G3")})";
+        }
+    }
+
     /// <summary>Mean and sample standard deviation (null for a single value) of a column over one quantizer's runs.</summary>
     public (double Mean, double? Std, int N) Stat(string quantizer, string key)
     {
@@ -149,6 +190,20 @@ internal sealed class AbReport
             ]))
             .Heading("Validation loss")
             .Image("validation-loss.png", "validation loss of every run by epoch, with the copy-last-frame loss");
+        var arms = Quantizers.Where(q => q != Reference && _runs.Any(r => r.Quantizer == q)).ToList();
+        if (arms.Count > 0)
+        {
+            html.Heading($"How long must a run be? Validation loss of each arm minus {Reference}, seed by seed, mean [95 % t interval], by optimiser steps");
+            foreach (var line in SeparationLines())
+            {
+                html.Paragraph(line + ".");
+            }
+
+            var curves = arms.ToDictionary(q => q, q => Separation(q).ToDictionary(p => p.Steps, p => p.Difference));
+            var steps = curves.Values.SelectMany(c => c.Keys).Distinct().Order();
+            html.Table(["steps", .. arms.Select(q => $"{q} − {Reference}")], [.. steps.Select(st => (IReadOnlyList<string>)
+                [st.ToString(CultureInfo.InvariantCulture), .. arms.Select(q => curves[q].TryGetValue(st, out var d) ? d.Format("G3") + (d.Separated ? " *" : "") : "-")])]);
+        }
         if (examplePictures.Count > 0)
         {
             html.Heading("Examples (context | truth | prediction | |error|), first seed");
@@ -245,6 +300,20 @@ internal sealed class AbReport
                 }
 
                 entry[$"minus_{Reference}"] = paired;
+                var separation = Separation(q);
+                entry["validation_separation"] = new JsonObject
+                {
+                    ["separated_from_step"] = SeparationCurve.SeparatedFrom(separation),
+                    ["by_steps"] = new JsonArray([.. separation.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["steps"] = p.Steps,
+                        ["mean"] = p.Difference.Mean,
+                        ["ci95_low"] = p.Difference.Low,
+                        ["ci95_high"] = p.Difference.High,
+                        ["pairs"] = p.Difference.Pairs,
+                        ["separated"] = p.Difference.Separated,
+                    })]),
+                };
             }
 
             foreach (var key in SummaryKeys())
@@ -298,7 +367,7 @@ internal sealed class AbReport
                 ["best_validation_loss"] = r.Training.BestValidationLoss,
                 ["best_epoch"] = r.Training.BestEpoch,
                 ["validation_curve"] = new JsonArray(r.Training.History.Where(e => e.ValidationLoss is not null)
-                    .Select(e => (JsonNode)new JsonObject { ["epoch"] = e.Epoch, ["loss"] = e.ValidationLoss }).ToArray()),
+                    .Select(e => (JsonNode)new JsonObject { ["epoch"] = e.Epoch, ["steps"] = e.GlobalStep, ["loss"] = e.ValidationLoss }).ToArray()),
                 ["test"] = Means(r.Clean.Model),
                 ["quantizer_diagnostics"] = new JsonObject(r.Clean.Quantizer.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             };

@@ -103,6 +103,25 @@ public sealed class AbCommandTests : IDisposable
         Assert.True(mse.GetProperty("ci95_low").GetDouble() <= expected && expected <= mse.GetProperty("ci95_high").GetDouble());
         Assert.True(root.GetProperty("blank_frame").GetProperty("test").GetProperty("mse").GetDouble() > 0);
 
+        // How long a run must be: the paired validation-loss difference at every validated step count, recomputed here
+        // from the runs' validation curves.
+        double ValLoss(string q, int seed, long steps) => runs.Single(x => x.GetProperty("quantizer").GetString() == q && x.GetProperty("seed").GetInt32() == seed)
+            .GetProperty("validation_curve").EnumerateArray().Single(p => p.GetProperty("steps").GetInt64() == steps).GetProperty("loss").GetDouble();
+        var separation = summary["svq"].GetProperty("validation_separation");
+        var bySteps = separation.GetProperty("by_steps").EnumerateArray().ToList();
+        Assert.NotEmpty(bySteps);
+        Assert.Equal(5, bySteps[^1].GetProperty("steps").GetInt64());
+        foreach (var point in bySteps)
+        {
+            long steps = point.GetProperty("steps").GetInt64();
+            double diff = ((ValLoss("svq", 1, steps) - ValLoss("none", 1, steps)) + (ValLoss("svq", 2, steps) - ValLoss("none", 2, steps))) / 2;
+            Assert.Equal(diff, point.GetProperty("mean").GetDouble(), 9);
+            Assert.Equal(2, point.GetProperty("pairs").GetInt32());
+        }
+
+        var from = separation.GetProperty("separated_from_step");
+        Assert.Equal(bySteps[^1].GetProperty("separated").GetBoolean(), from.ValueKind == JsonValueKind.Number);
+
         // Each arm's mean MSE against both baselines, with a warning (JSON and stderr) when it loses to either, and one
         // more when no arm beats a blank frame.
         double blank = root.GetProperty("blank_frame").GetProperty("test").GetProperty("mse").GetDouble();

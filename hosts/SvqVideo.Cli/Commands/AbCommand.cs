@@ -138,6 +138,11 @@ internal static class AbCommand
         {
             ConsoleWidth.FromEnvironment(ctx.Out);
             ctx.Out.Write(report.ToTable());
+            foreach (var line in report.SeparationLines())
+            {
+                ctx.Out.MarkupLine(Markup.Escape(line));
+            }
+
             ctx.Out.MarkupLine($"plot:   {Markup.Escape(Path.Combine(outDir, "validation-loss.png"))}");
             ctx.Out.MarkupLine($"json:   {Markup.Escape(Path.Combine(outDir, "ab.json"))}");
             ctx.Out.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "index.html"))}");
