@@ -19,8 +19,6 @@ namespace SvqVideo.Training;
 /// </remarks>
 public sealed class ForecastDamping
 {
-    private static readonly double[] Luma = [0.299, 0.587, 0.114];
-
     /// <summary>Creates a damping from its per-step scales, each in [0, 1].</summary>
     /// <exception cref="ArgumentException">No scale, or one outside [0, 1].</exception>
     public ForecastDamping(IReadOnlyList<double> scales)
@@ -83,8 +81,8 @@ public sealed class ForecastDamping
         if (chromaWeight < 1 && prediction.shape[2] == 3)
         {
             // λ⟨a, b⟩ + (1 − λ)(a·y)(b·y)/|y|², per pixel (y the luma weights).
-            double norm2 = Luma.Sum(v => v * v);
-            var y = tensor(Luma, dtype: ScalarType.Float64, device: prediction.device).view(1, 1, 3, 1, 1);
+            double norm2 = ForecastPass.LumaNorm2;
+            var y = tensor(ForecastPass.Luma, dtype: ScalarType.Float64, device: prediction.device).view(1, 1, 3, 1, 1);
             var py = (predicted * y).sum(2);
             var ay = (actual * y).sum(2);
             cross = (cross * chromaWeight) + ((py * ay).sum([0, 2, 3]) * ((1 - chromaWeight) / norm2));

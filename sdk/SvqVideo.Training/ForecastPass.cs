@@ -6,10 +6,10 @@ namespace SvqVideo.Training;
 internal static class ForecastPass
 {
     /// <summary>BT.601 luma weights of R, G and B.</summary>
-    private static readonly float[] Luma = [0.299f, 0.587f, 0.114f];
+    internal static readonly float[] Luma = [0.299f, 0.587f, 0.114f];
 
     /// <summary>|luma weights|², the squared length of the luma direction in RGB.</summary>
-    private const double LumaNorm2 = (0.299 * 0.299) + (0.587 * 0.587) + (0.114 * 0.114);
+    internal const double LumaNorm2 = (0.299 * 0.299) + (0.587 * 0.587) + (0.114 * 0.114);
 
     /// <summary>
     /// The forecast loss of <paramref name="prediction"/> against <paramref name="target"/> (both (B, T, C, H, W)) under
