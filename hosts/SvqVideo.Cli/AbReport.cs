@@ -99,10 +99,13 @@ internal sealed class AbReport
         return SeparationCurve.Of(pairs);
     }
 
+    /// <summary>The arms compared with the reference: every quantizer but the reference that has a run, in <see cref="Quantizers"/> order.</summary>
+    private IEnumerable<string> ComparedArms => Quantizers.Where(q => q != Reference && _runs.Any(r => r.Quantizer == q));
+
     /// <summary>One line per arm but the reference: from how many steps on its validation loss stays separated from the reference's.</summary>
     public IEnumerable<string> SeparationLines()
     {
-        foreach (var q in Quantizers.Where(q => q != Reference && _runs.Any(r => r.Quantizer == q)))
+        foreach (var q in ComparedArms)
         {
             var points = Separation(q);
             if (points.Count == 0)
@@ -190,7 +193,7 @@ internal sealed class AbReport
             ]))
             .Heading("Validation loss")
             .Image("validation-loss.png", "validation loss of every run by epoch, with the copy-last-frame loss");
-        var arms = Quantizers.Where(q => q != Reference && _runs.Any(r => r.Quantizer == q)).ToList();
+        var arms = ComparedArms.ToList();
         if (arms.Count > 0)
         {
             html.Heading($"How long must a run be? Validation loss of each arm minus {Reference}, seed by seed, mean [95 % t interval], by optimiser steps");
