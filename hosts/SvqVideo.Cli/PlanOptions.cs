@@ -20,6 +20,7 @@ internal sealed class PlanOptions
     public Option<double?> Drop { get; } = new("--drop") { Description = "Dropout rate" };
     public Option<double?> DropPath { get; } = new("--drop-path") { Description = "Stochastic depth rate (training only)" };
     public Option<bool?> Residual { get; } = new("--residual") { Description = "Residual forecasting: predict the change from the last context frame (an untrained model forecasts that frame); true or false" };
+    public Option<bool?> Warp { get; } = new("--warp") { Description = "With --residual: the decoder also predicts a flow per forecast frame, and each forecast is the last context frame moved along it plus the change; true or false" };
     public Option<string?> Quantizer { get; } = new("--quantizer") { Description = "Quantizer plugin: svq, vq, rvq, lfq, fsq or none" };
     public Option<int?> CodebookSize { get; } = new("--codebook-size") { Description = "Codebook size N" };
     public Option<bool?> FrozenCodebook { get; } = new("--frozen-codebook") { Description = "Freeze the codebook" };
@@ -77,6 +78,7 @@ internal sealed class PlanOptions
         plan.Set("model", "drop_path", p.GetValue(DropPath));
         plan.Set("model", "quantizer_placement", p.GetValue(Placement));
         plan.Set("model", "residual", p.GetValue(Residual));
+        plan.Set("model", "warp", p.GetValue(Warp));
         if (p.GetValue(Quantizer) is { } q && !string.Equals(q, RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             // Another family: drop the preset's family-specific settings, keep the generic ones.
@@ -148,7 +150,7 @@ internal sealed class PlanOptions
 
     private IEnumerable<Option> All() =>
     [
-        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual,
+        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual, Warp,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
         WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, ChromaWeight, HorizonWeighting, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
     ];

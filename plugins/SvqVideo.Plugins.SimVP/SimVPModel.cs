@@ -36,7 +36,7 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
         hid = s.IsIncepU
             ? new MidIncepNet(s.TranslatorChannels, s.HidT, s.NT)
             : new MidMetaNet(s.TranslatorChannels, s.HidT, s.NT, s.ModelType, s.MlpRatio, s.Drop, s.DropPath, s.Latent);
-        dec = new Decoder(s.HidS, s.Channels, s.NS, s.KernelDec);
+        dec = new Decoder(s.HidS, s.DecoderChannels, s.NS, s.KernelDec);
         if (s.Residual)
         {
             dec.ZeroReadout();
@@ -83,11 +83,23 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
             z = q.Quantized;
         }
 
-        var y = dec.forward(z, enc1).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
-        if (s.Residual)
+        var decoded = dec.forward(z, enc1);
+        Tensor y;
+        if (s.Warp)
         {
+            // Each forecast frame is the last context frame moved along its predicted flow, plus its predicted change.
+            var last = frames.narrow(1, s.FramesIn - 1, 1).expand(b, s.FramesIn, s.Channels, s.Height, s.Width).reshape(b * s.FramesIn, s.Channels, s.Height, s.Width);
+            y = FlowWarp.Apply(decoded, last).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
+        }
+        else if (s.Residual)
+        {
+            y = decoded.reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
             // The network's output is the change from the last context frame, the same for every step ahead.
             y = y + frames.narrow(1, s.FramesIn - 1, 1);
+        }
+        else
+        {
+            y = decoded.reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
         }
 
         var aux = q is null ? zeros([], dtype: y.dtype, device: y.device) : q.AuxLoss.alias();
@@ -155,7 +167,16 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
             decoded = dec.ExportOnnx(graph, z, enc1);
         }
 
-        string y = graph.Reshape(decoded, -1, s.FramesIn, s.Channels, s.Height, s.Width);
+        string y;
+        if (s.Warp)
+        {
+            // As in Forward: the last context frame, repeated for every step, moved along each step's flow, plus the change.
+            string last = graph.Op("Expand", [graph.Slice(input, 1, s.FramesIn - 1, s.FramesIn), graph.Int64s("steps", 1, s.FramesIn, 1, 1, 1)]);
+            string warped = FlowWarp.ExportOnnx(graph, decoded, graph.Reshape(last, -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width);
+            return graph.Reshape(warped, -1, s.FramesIn, s.Channels, s.Height, s.Width);
+        }
+
+        y = graph.Reshape(decoded, -1, s.FramesIn, s.Channels, s.Height, s.Width);
         if (s.Residual)
         {
             // As in Forward: every forecast frame is the last context frame plus the network's output.

@@ -36,6 +36,7 @@ internal sealed record SimVPSettings
     public static IReadOnlyDictionary<string, object> Options { get; } = new Dictionary<string, object>(StringComparer.Ordinal)
     {
         ["residual"] = false,
+        ["warp"] = false,
     };
 
     public required int FramesIn { get; init; }
@@ -74,6 +75,17 @@ internal sealed record SimVPSettings
     /// output, and the decoder's readout starts at zero, so an untrained model forecasts exactly that frame.
     /// </summary>
     public required bool Residual { get; init; }
+
+    /// <summary>
+    /// Warped residual forecasting (needs <see cref="Residual"/>): the decoder also reads out a flow field per forecast
+    /// frame, in pixels, and each forecast frame is the last context frame resampled along that flow (bilinear, edges
+    /// repeated) plus the predicted change. Flow and change both start at zero, so an untrained model still forecasts the
+    /// last frame; moving content is then learned as displacement rather than as a pixel difference.
+    /// </summary>
+    public required bool Warp { get; init; }
+
+    /// <summary>The decoder's output channels: the frame's channels, and with <see cref="Warp"/> two more for the flow.</summary>
+    public int DecoderChannels => Warp ? Channels + 2 : Channels;
 
     /// <summary>Spatial reduction factor of the encoder, 2^(N_S/2).</summary>
     public int Scale => 1 << (NS / 2);
@@ -115,6 +127,7 @@ internal sealed record SimVPSettings
                 KernelDec = config.GetInt("spatio_kernel_dec", (int)Defaults["spatio_kernel_dec"]),
                 Placement = ParsePlacement(config.GetString("quantizer_placement", "pre")),
                 Residual = config.GetBool("residual", (bool)Options["residual"]),
+                Warp = config.GetBool("warp", (bool)Options["warp"]),
             };
         }
         catch (FormatException e)
@@ -165,6 +178,7 @@ internal sealed record SimVPSettings
             "in_shape",
             $"frame size {Height}x{Width} must be divisible by 2^(N_S/2) = {Scale} (N_S = {NS}); resize or pad the frames, or lower N_S");
         SimVPArguments.Require(NT >= 2, "N_T", $"N_T must be at least 2, got {NT}");
+        SimVPArguments.Require(!Warp || Residual, "warp", "warp needs residual: the warped frame is the last context frame moved along the predicted flow");
         SimVPArguments.Require(HidT > 0, "hid_T", $"hid_T must be positive, got {HidT}");
         SimVPArguments.Require(Drop is >= 0 and <= 1, "drop", $"drop must be in [0, 1], got {Drop}");
         SimVPArguments.Require(DropPath is >= 0 and <= 1, "drop_path", $"drop_path must be in [0, 1], got {DropPath}");

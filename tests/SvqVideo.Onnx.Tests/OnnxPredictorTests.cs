@@ -81,6 +81,20 @@ public sealed class OnnxPredictorTests : IDisposable
     }
 
     [Fact]
+    public void AWarpModelsGraphComputesWhatTheModelDoes()
+    {
+        // Trained a little so the flow is not zero: GridSample must sample where grid_sample does, edges included.
+        using var model = SmallModels.Create("svq", residual: true, warp: true, channels: 3);
+        SmallModels.Train(model, 25);
+        using var onnx = Exported.Open(model, _dir.Combine("warp.onnx"));
+        using var scope = NewDisposeScope();
+        var context = SmallModels.MovingSquares(3, SmallModels.Frames, 3, SmallModels.Size, 21);
+        var flow = model.Module.named_parameters().Single(p => p.name == "dec.readout.weight").parameter.narrow(0, 3, 2);
+        Assert.True(flow.abs().max().item<float>() > 1e-3, "training left the flow read-out at zero");
+        TensorAssert.Close(Exported.TorchForecast(model, context, 7), Exported.Forecast(onnx, context, 7), 1e-4, 0, "warp model: ONNX Runtime vs TorchSharp");
+    }
+
+    [Fact]
     public void MetadataAndServicesDescribeTheExportedModel()
     {
         using var model = SmallModels.Create("fsq", modelType: "moga", channels: 3);

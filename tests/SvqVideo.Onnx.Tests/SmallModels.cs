@@ -10,17 +10,17 @@ internal static class SmallModels
     public const int Size = 16;
     public const int HidS = 8;
 
-    public static ModelConfig Config(string modelType = "gSTA", bool residual = false, int channels = 1) =>
+    public static ModelConfig Config(string modelType = "gSTA", bool residual = false, int channels = 1, bool warp = false) =>
         Plugins.Catalog.GetModel("simvp").DefaultConfig(Frames, Frames, channels, Size, Size)
             .With("hid_S", HidS).With("hid_T", 16).With("N_S", 2).With("N_T", 2)
-            .With("model_type", modelType).With("mlp_ratio", 2.0).With("residual", residual);
+            .With("model_type", modelType).With("mlp_ratio", 2.0).With("residual", residual || warp).With("warp", warp);
 
     /// <summary>A freshly initialised model with quantizer <paramref name="kind"/> (null: none), in eval mode.</summary>
-    public static IForecastModel Create(string? kind, string modelType = "gSTA", bool residual = false, int seed = 3, int channels = 1)
+    public static IForecastModel Create(string? kind, string modelType = "gSTA", bool residual = false, int seed = 3, int channels = 1, bool warp = false)
     {
         manual_seed(seed);
         var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create(ReferenceModels.SmallOptions(kind, HidS));
-        var model = Plugins.Catalog.GetModel("simvp").Create(Config(modelType, residual, channels), quantizer);
+        var model = Plugins.Catalog.GetModel("simvp").Create(Config(modelType, residual, channels, warp), quantizer);
         model.Module.eval();
         return model;
     }

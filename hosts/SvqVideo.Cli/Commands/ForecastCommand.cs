@@ -28,12 +28,13 @@ internal static class ForecastCommand
     private static readonly Option<bool> FitGray = new("--gray") { Description = "With --fit: work in grayscale" };
     private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
     private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
+    private static readonly Option<bool> FitWarp = new("--warp") { Description = "With --fit and --residual: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; true or false", DefaultValueFactory = _ => false };
     private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
     public static Command Create()
     {
         var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
-        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitDamping })
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitDamping })
         {
             cmd.Options.Add(o);
         }
@@ -271,6 +272,11 @@ internal static class ForecastCommand
         }
 
         plan.Set("model", "residual", parse.GetValue(FitResidual));
+        if (parse.GetValue(FitWarp))
+        {
+            plan.Set("model", "warp", true);
+        }
+
         plan.Set("training", "max_wall_time", parse.GetValue(Fit));
         plan.Set("training", "batch_size", Math.Min(RunPlan.Int(plan.Training, "batch_size", 8), trainSet.Count));
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
@@ -310,6 +316,7 @@ internal static class ForecastCommand
                 ["seconds"] = result.Elapsed.TotalSeconds,
                 ["stop"] = result.Reason.ToString(),
                 ["residual"] = parse.GetValue(FitResidual),
+                ["warp"] = parse.GetValue(FitWarp),
                 ["size"] = $"{width}x{height}",
                 ["damping"] = damping is null ? null : new JsonArray([.. damping.Scales.Select(v => JsonValue.Create(Math.Round(v, 4)))]),
                 ["loss"] = new JsonObject
