@@ -78,6 +78,7 @@ internal static class FitBench
                 ["fit"] = budget,
                 ["extra_args"] = options.FitArgs.Count == 0 ? null : string.Join(' ', options.FitArgs),
                 ["residual"] = fit?["residual"]?.DeepClone(),
+                ["warp"] = fit?["warp"]?.DeepClone(),
                 ["model_size"] = fit?["size"]?.DeepClone(),
                 ["steps"] = fit?["steps"]?.DeepClone(),
                 ["wall_seconds"] = seconds,

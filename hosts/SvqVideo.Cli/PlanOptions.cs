@@ -78,7 +78,8 @@ internal sealed class PlanOptions
         plan.Set("model", "drop_path", p.GetValue(DropPath));
         plan.Set("model", "quantizer_placement", p.GetValue(Placement));
         plan.Set("model", "residual", p.GetValue(Residual));
-        plan.Set("model", "warp", p.GetValue(Warp));
+        // Warping needs residual forecasting, so --residual false alone also turns off a preset's warp.
+        plan.Set("model", "warp", p.GetValue(Warp) ?? (p.GetValue(Residual) == false ? false : null));
         if (p.GetValue(Quantizer) is { } q && !string.Equals(q, RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             // Another family: drop the preset's family-specific settings, keep the generic ones.

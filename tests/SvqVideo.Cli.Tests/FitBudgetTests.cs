@@ -17,4 +17,21 @@ public sealed class FitBudgetTests
         var training = ForecastCommand.FitTraining(TimeSpan.FromSeconds(budget), TimeSpan.FromSeconds(spent));
         Assert.Equal(expected, training.TotalSeconds, 6);
     }
+
+    [Theory]
+    [InlineData(true, null, true)]     // the default: warping follows residual forecasting
+    [InlineData(false, null, false)]   // --residual false alone turns both off
+    [InlineData(true, false, false)]
+    [InlineData(true, true, true)]
+    [InlineData(false, false, false)]
+    public void WarpFollowsResidualUnlessGiven(bool residual, bool? warp, bool expected) =>
+        Assert.Equal(expected, ForecastCommand.FitWarpSetting(residual, warp));
+
+    [Fact]
+    public void WarpWithoutResidualIsAUsageError()
+    {
+        var e = Assert.Throws<CliException>(() => ForecastCommand.FitWarpSetting(residual: false, warp: true));
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+        Assert.Contains("--residual true", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -40,6 +40,12 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Equal(training.GetProperty("chroma_weight").GetDouble(), loss.GetProperty("chroma_weight").GetDouble());
         Assert.Equal(training.GetProperty("horizon_weighting").GetBoolean(), loss.GetProperty("horizon_weighting").GetBoolean());
 
+        // The default model forecasts residually and by warping, as the preset says.
+        var model = preset.RootElement.GetProperty("model");
+        Assert.True(model.GetProperty("warp").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("fit").GetProperty("residual").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("fit").GetProperty("warp").GetBoolean());
+
         // With --damping: one scale in [0, 1] per fitted forecast step (min(--frames, --frames-in) = 4), and the
         // held-out report has the damped model's metrics beside the plain model's.
         var scales = doc.RootElement.GetProperty("fit").GetProperty("damping").EnumerateArray().Select(e => e.GetDouble()).ToList();
@@ -146,6 +152,14 @@ public sealed class ForecastCommandTests : IDisposable
         File.WriteAllText(In("bad.safetensors"), "garbage");
         AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("bad.safetensors"));
         AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("missing.safetensors"));
+    }
+
+    [Fact]
+    public void WarpWithoutResidualIsRejectedBeforeAnyWork()
+    {
+        var video = TestVideos.MovingSquare(In("w.mp4"), 30, 32, 32);
+        var r = AssertFailsCleanly(2, "forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", "--residual", "false", "--warp", "true");
+        Assert.Contains("--warp true needs --residual true", r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal static class ForecastCommand
     private static readonly Option<bool> FitGray = new("--gray") { Description = "With --fit: work in grayscale" };
     private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
     private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
-    private static readonly Option<bool> FitWarp = new("--warp") { Description = "With --fit and --residual: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; true or false", DefaultValueFactory = _ => false };
+    private static readonly Option<bool?> FitWarp = new("--warp") { Description = "With --fit: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; needs --residual true; true or false (default: as --residual)" };
     private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
     public static Command Create()
@@ -50,6 +50,12 @@ internal static class ForecastCommand
         if ((checkpoint is null) == (fit is null))
         {
             throw new CliException(ExitCodes.Usage, "give exactly one of --checkpoint <file> or --fit <duration>");
+        }
+
+        if (fit is not null)
+        {
+            // Settings that contradict each other are refused before any video is read.
+            FitWarpSetting(parse.GetValue(FitResidual), parse.GetValue(FitWarp));
         }
 
         var inputs = ExpandInputs(parse.GetValue(Input)!);
@@ -242,6 +248,21 @@ internal static class ForecastCommand
         return left > floor ? left : floor;
     }
 
+    /// <summary>
+    /// <c>--warp</c>'s effective value: as given, or when left out the same as <c>--residual</c> (warping is on by default and
+    /// needs residual forecasting, so <c>--residual false</c> alone turns both off).
+    /// </summary>
+    /// <exception cref="CliException">Usage: <c>--warp true</c> with <c>--residual false</c>.</exception>
+    internal static bool FitWarpSetting(bool residual, bool? warp)
+    {
+        if (warp == true && !residual)
+        {
+            throw new CliException(ExitCodes.Usage, "--warp true needs --residual true: the warped frame is the last frame moved along the predicted flow");
+        }
+
+        return warp ?? residual;
+    }
+
     private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
     {
         var (width, height) = Sizes.Parse(parse.GetValue(FitSize)!);
@@ -271,11 +292,10 @@ internal static class ForecastCommand
             plan.Set("quantizer", "kind", parse.GetValue(FitQuantizer));
         }
 
-        plan.Set("model", "residual", parse.GetValue(FitResidual));
-        if (parse.GetValue(FitWarp))
-        {
-            plan.Set("model", "warp", true);
-        }
+        bool residual = parse.GetValue(FitResidual);
+        bool warp = FitWarpSetting(residual, parse.GetValue(FitWarp));
+        plan.Set("model", "residual", residual);
+        plan.Set("model", "warp", warp);
 
         plan.Set("training", "max_wall_time", parse.GetValue(Fit));
         plan.Set("training", "batch_size", Math.Min(RunPlan.Int(plan.Training, "batch_size", 8), trainSet.Count));
@@ -315,8 +335,8 @@ internal static class ForecastCommand
                 ["steps"] = result.Steps,
                 ["seconds"] = result.Elapsed.TotalSeconds,
                 ["stop"] = result.Reason.ToString(),
-                ["residual"] = parse.GetValue(FitResidual),
-                ["warp"] = parse.GetValue(FitWarp),
+                ["residual"] = residual,
+                ["warp"] = warp,
                 ["size"] = $"{width}x{height}",
                 ["damping"] = damping is null ? null : new JsonArray([.. damping.Scales.Select(v => JsonValue.Create(Math.Round(v, 4)))]),
                 ["loss"] = new JsonObject
