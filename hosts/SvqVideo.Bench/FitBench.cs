@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SvqVideo.Datasets.Video;
+using SvqVideo.Metrics;
+using static TorchSharp.torch;
 
 namespace SvqVideo.Bench;
 
@@ -57,6 +59,8 @@ internal static class FitBench
             var flat = Enumerable.Repeat(mean, last.Length).ToArray();
             double model = Score(output, truth);
             double copy = truth.Average(t => Mse(last, t)), blank = truth.Average(t => Mse(flat, t));
+            // SSIM on the same 8-bit luma, which unlike MSE tells a sharp forecast from a blurred one.
+            double ssimModel = Ssim(Forecast(output), truth, height), ssimCopy = Ssim(Enumerable.Repeat(last, Horizon).ToList(), truth, height);
 
             // The same fitted network without the damping (a checkpoint holds the network only), scored alike: the
             // damping's own effect, free of the run-to-run spread of fits.
@@ -67,6 +71,17 @@ internal static class FitBench
                 string plain = Path.Combine(dir, "undamped.avi");
                 RunCli(["forecast", "--input", input, "--output", plain, "--checkpoint", fitted, "--frames", Horizon.ToString(CultureInfo.InvariantCulture), "--json", "--threads", options.Threads.ToString(CultureInfo.InvariantCulture)]);
                 undamped = Score(plain, truth);
+            }
+
+            // The same fitted network written at the clip's own size by moving the full-size frame along its flow
+            // (--full-size motion) instead of the default frame-difference rule: the rule's own effect, paired.
+            double? motionRule = null, ssimMotionRule = null;
+            if (fit?["warp"]?.GetValue<bool>() == true && File.Exists(fitted) && fit?["size"]?.GetValue<string>() != $"{width}x{height}")
+            {
+                string moved = Path.Combine(dir, "motion-rule.avi");
+                RunCli(["forecast", "--input", input, "--output", moved, "--checkpoint", fitted, "--frames", Horizon.ToString(CultureInfo.InvariantCulture), "--json", "--full-size", "motion", "--threads", options.Threads.ToString(CultureInfo.InvariantCulture)]);
+                motionRule = Score(moved, truth);
+                ssimMotionRule = Ssim(Forecast(moved), truth, height);
             }
 
             return new JsonObject
@@ -89,6 +104,12 @@ internal static class FitBench
                 ["damping"] = fit?["damping"]?.DeepClone(),
                 ["mse_model_undamped"] = undamped,
                 ["ratio_undamped_to_copy_last"] = undamped / copy,
+                ["full_size"] = JsonNode.Parse(stdout)?["full_size"]?.DeepClone(),
+                ["mse_model_motion_rule"] = motionRule,
+                ["ratio_motion_rule_to_copy_last"] = motionRule / copy,
+                ["ssim_model"] = ssimModel,
+                ["ssim_copy_last_frame"] = ssimCopy,
+                ["ssim_model_motion_rule"] = ssimMotionRule,
             };
         }
         finally
@@ -100,14 +121,25 @@ internal static class FitBench
     /// <summary>Mean over the forecast frames (the last <see cref="Horizon"/> of the video at <paramref name="path"/>) of their luma MSE against <paramref name="truth"/>.</summary>
     private static double Score(string path, List<float[]> truth)
     {
-        var forecast = VideoFile.ReadAll(path, new VideoReadOptions { Channels = 1 }).Frames;
-        double sum = 0;
-        for (int t = 0; t < Horizon; t++)
-        {
-            sum += Mse(forecast.Frame(forecast.Frames - Horizon + t), truth[t]);
-        }
+        var forecast = Forecast(path);
+        return Enumerable.Range(0, Horizon).Average(t => Mse(forecast[t], truth[t]));
+    }
 
-        return sum / Horizon;
+    /// <summary>The last <see cref="Horizon"/> frames of the video at <paramref name="path"/>, as luma in [0, 1].</summary>
+    private static List<float[]> Forecast(string path)
+    {
+        var video = VideoFile.ReadAll(path, new VideoReadOptions { Channels = 1 }).Frames;
+        return [.. Enumerable.Range(video.Frames - Horizon, Horizon).Select(t => video.Frame(t).ToArray())];
+    }
+
+    /// <summary>Mean SSIM (OpenSTL's definition) of 8-bit luma frames given in [0, 1] against <paramref name="truth"/>.</summary>
+    private static double Ssim(List<float[]> frames, List<float[]> truth, int h)
+    {
+        int w = truth[0].Length / h;
+        using var scope = NewDisposeScope();
+        var pred = tensor(frames.SelectMany(f => f.Select(v => (float)(Math.Round(v * 255) / 255))).ToArray(), [1, frames.Count, 1, h, w]);
+        var target = tensor(truth.SelectMany(f => f.Select(v => (float)(Math.Round(v * 255) / 255))).ToArray(), [1, truth.Count, 1, h, w]);
+        return FrameMetrics.Ssim(pred, target).mean().to(float64).item<double>();
     }
 
     /// <summary>Per-pixel MSE of two 8-bit luma frames given in [0, 1], on the 0–255 scale.</summary>

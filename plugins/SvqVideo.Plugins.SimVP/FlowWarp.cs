@@ -27,6 +27,9 @@ internal static class FlowWarp
         return scope.MoveToOuter(warped + change);
     }
 
+    /// <summary>The flow rows of the decoder's output (N, C + 2, H, W) in pixels, (N, 2, H, W), x then y.</summary>
+    public static Tensor PixelFlow(Tensor decoded, long channels) => decoded.narrow(1, channels, 2) * PixelsPerUnit;
+
     /// <summary>The identity sampling grid (1, H, W, 2) in grid_sample's [−1, 1] coordinates, x then y.</summary>
     public static Tensor BaseGrid(long h, long w, ScalarType dtype, Device device)
     {

@@ -14,7 +14,7 @@ namespace SvqVideo.Plugins.SimVP;
 /// frame (see <see cref="SimVPSettings.Residual"/>). Built in training mode on the CPU. Not thread-safe.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Submodule, parameter and buffer fields carry the PyTorch state-dict names; RegisterComponents() derives the keys from them.")]
-internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IOnnxExportable
+internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncoder, IOnnxExportable
 {
     private readonly Encoder enc;
     private readonly nn.Module<Tensor, Tensor> hid;
@@ -85,11 +85,13 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
 
         var decoded = dec.forward(z, enc1);
         Tensor y;
+        Tensor? flow = null;
         if (s.Warp)
         {
             // Each forecast frame is the last context frame moved along its predicted flow, plus its predicted change.
             var last = frames.narrow(1, s.FramesIn - 1, 1).expand(b, s.FramesIn, s.Channels, s.Height, s.Width).reshape(b * s.FramesIn, s.Channels, s.Height, s.Width);
             y = FlowWarp.Apply(decoded, last).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
+            flow = FlowWarp.PixelFlow(decoded, s.Channels).reshape(b, s.FramesIn, 2, s.Height, s.Width);
         }
         else if (s.Residual)
         {
@@ -108,7 +110,7 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
             MoveToOuter(scope, q);
         }
 
-        return new ForecastModelOutput(scope.MoveToOuter(y), scope.MoveToOuter(aux), q);
+        return new ForecastModelOutput(scope.MoveToOuter(y), scope.MoveToOuter(aux), q) { Flow = flow is null ? null : scope.MoveToOuter(flow) };
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The passes' tensors belong to the dispose scope opened here, which frees them.")]
@@ -118,6 +120,16 @@ internal sealed class SimVPModel : nn.Module, IForecastModel, ILatentEncoder, IO
         ValidateFrames(frames);
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(ForecastRollout.Run(this, frames, horizon).Prediction);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The passes' tensors belong to the dispose scope opened here, which frees them.")]
+    public (Tensor Prediction, Tensor? Flow, IReadOnlyList<int> Sources) ForecastWithFlow(Tensor frames, int horizon)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        ValidateFrames(frames);
+        using var scope = NewDisposeScope();
+        var (prediction, flow, sources) = ForecastRollout.RunWithFlow(this, frames, horizon);
+        return (scope.MoveToOuter(prediction), flow is null ? null : scope.MoveToOuter(flow), sources);
     }
 
     /// <summary>

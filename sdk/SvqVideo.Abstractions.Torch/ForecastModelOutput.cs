@@ -24,11 +24,19 @@ public sealed class ForecastModelOutput : IDisposable
     /// <summary>The quantizer's full output (indices, usage), or null without a quantizer.</summary>
     public QuantizerOutput? Quantizer { get; }
 
+    /// <summary>
+    /// For a model that forecasts by moving pixels (SimVP's <c>warp</c>): the displacement (B, T, 2, H, W), in pixels of
+    /// the model's frame, x then y, at which each predicted frame samples the last frame of this pass's input (the
+    /// prediction is that sampled frame plus a change). Null for models that do not warp.
+    /// </summary>
+    public Tensor? Flow { get; init; }
+
     /// <summary>Disposes every tensor held (the quantizer output's latents included).</summary>
     public void Dispose()
     {
         Prediction.Dispose();
         AuxLoss.Dispose();
         Quantizer?.Dispose();
+        Flow?.Dispose();
     }
 }

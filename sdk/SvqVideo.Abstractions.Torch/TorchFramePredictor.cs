@@ -9,7 +9,7 @@ namespace SvqVideo.Torch;
 /// (rolling out autoregressively past its horizon), and the result is clipped to [0, 1].
 /// Owns the model (disposes it). One thread at a time.
 /// </summary>
-public sealed class TorchFramePredictor : IFramePredictor
+public sealed class TorchFramePredictor : IFramePredictor, IMotionFramePredictor
 {
     private readonly IForecastModel _model;
     private readonly Device _device;
@@ -52,18 +52,74 @@ public sealed class TorchFramePredictor : IFramePredictor
             return [];
         }
 
-        var m = Metadata;
-        int horizon = options?.Frames ?? m.FramesOut;
+        int horizon = Horizon(options);
+        var input = Input(contexts);
+        cancellationToken.ThrowIfCancellationRequested();
+        float[] output;
+        using (var scope = NewDisposeScope())
+        using (inference_mode())
+        {
+            var y = _model.Forecast(input.ToTensor(_device), horizon).clamp(0, 1).cpu().contiguous();
+            output = y.data<float>().ToArray();
+        }
+
+        return Split(output, contexts.Count, horizon, Metadata.Channels);
+    }
+
+    /// <summary>
+    /// Forecasts like <see cref="Predict"/>; when the model forecasts by moving pixels (an <see cref="IMotionForecastModel"/>
+    /// whose configuration warps) the flow comes with the frames.
+    /// </summary>
+    /// <inheritdoc />
+    public MotionForecast PredictWithMotion(FrameClip context, ForecastOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(context);
+        if (_model is not IMotionForecastModel motion)
+        {
+            return new MotionForecast(Predict(context, options, cancellationToken));
+        }
+
+        int horizon = Horizon(options);
+        var input = Input([context]);
+        cancellationToken.ThrowIfCancellationRequested();
+        float[] frames;
+        float[]? flow = null;
+        IReadOnlyList<int> sources;
+        using (var scope = NewDisposeScope())
+        using (inference_mode())
+        {
+            var (prediction, f, s) = motion.ForecastWithFlow(input.ToTensor(_device), horizon);
+            frames = prediction.clamp(0, 1).cpu().contiguous().data<float>().ToArray();
+            flow = f?.cpu().contiguous().data<float>().ToArray();
+            sources = s;
+        }
+
+        var clip = Split(frames, 1, horizon, Metadata.Channels)[0];
+        return flow is null ? new MotionForecast(clip) : new MotionForecast(clip, flow, sources);
+    }
+
+    private int Horizon(ForecastOptions? options)
+    {
+        int horizon = options?.Frames ?? Metadata.FramesOut;
         if (horizon < 1)
         {
             throw new ArgumentException($"frames to forecast must be at least 1, got {horizon}");
         }
 
+        return horizon;
+    }
+
+    /// <summary>The last FramesIn frames of each context, checked against the model's frame shape, as one (B, FramesIn, C, H, W) batch.</summary>
+    private Batch Input(IReadOnlyList<FrameClip> contexts)
+    {
+        var m = Metadata;
         int frameLength = m.Channels * m.Height * m.Width;
         var input = new float[(long)contexts.Count * m.FramesIn * frameLength];
         for (int b = 0; b < contexts.Count; b++)
         {
             var c = contexts[b];
+            ArgumentNullException.ThrowIfNull(c);
             if (c.Channels != m.Channels || c.Height != m.Height || c.Width != m.Width)
             {
                 throw new ArgumentException($"context {b} has frames of {c.Channels}x{c.Height}x{c.Width}; the model needs {m.Channels}x{m.Height}x{m.Width}");
@@ -78,24 +134,26 @@ public sealed class TorchFramePredictor : IFramePredictor
                 .CopyTo(input.AsSpan(b * m.FramesIn * frameLength, m.FramesIn * frameLength));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        float[] output;
-        using (var scope = NewDisposeScope())
-        using (inference_mode())
-        {
-            var x = tensor(input, [contexts.Count, m.FramesIn, m.Channels, m.Height, m.Width]).to(_device);
-            var y = _model.Forecast(x, horizon).clamp(0, 1).cpu().contiguous();
-            output = y.data<float>().ToArray();
-        }
+        return new Batch(input, [contexts.Count, m.FramesIn, m.Channels, m.Height, m.Width]);
+    }
 
-        var result = new FrameClip[contexts.Count];
-        long per = (long)horizon * frameLength;
-        for (int b = 0; b < contexts.Count; b++)
+    /// <summary>(B, T, C, H, W) values, row-major, as B clips of T frames.</summary>
+    private FrameClip[] Split(float[] output, int count, int frames, int channels)
+    {
+        var m = Metadata;
+        var result = new FrameClip[count];
+        long per = (long)frames * channels * m.Height * m.Width;
+        for (int b = 0; b < count; b++)
         {
-            result[b] = new FrameClip(output.AsSpan((int)(b * per), (int)per).ToArray(), horizon, m.Channels, m.Height, m.Width);
+            result[b] = new FrameClip(output.AsSpan((int)(b * per), (int)per).ToArray(), frames, channels, m.Height, m.Width);
         }
 
         return result;
+    }
+
+    private readonly record struct Batch(float[] Values, long[] Shape)
+    {
+        public Tensor ToTensor(Device device) => tensor(Values, Shape).to(device);
     }
 
     /// <inheritdoc />

@@ -43,6 +43,8 @@ public sealed class DampedForecastModel : IForecastModel
         var output = _inner.Forward(frames);
         var damped = Damping.Apply(frames, output.Prediction);
         output.Prediction.Dispose();
+        // The damped frame is no longer the warped frame plus a change, so the flow is not handed on.
+        output.Flow?.Dispose();
         return new ForecastModelOutput(damped, output.AuxLoss, output.Quantizer);
     }
 

@@ -30,6 +30,8 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.DoesNotContain("NNPACK", r.Stderr, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal(6, doc.RootElement.GetProperty("forecast_frames").GetInt32());
+        // The 48x32 output was written by the default rule: the full-size last frame plus the upsampled change.
+        Assert.Equal("change", doc.RootElement.GetProperty("full_size").GetString());
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp*"));
 
         // The fit reports the loss it trained with: the 'fit' preset's, as the built CLI ships it.
@@ -72,6 +74,14 @@ public sealed class ForecastCommandTests : IDisposable
         var (frames, width, height, _) = TestVideos.Probe(Path.Combine(outDir.FullName, "a.forecast.mp4"));
         Assert.Equal((10 + 12, 40, 30), (frames, width, height));
         Assert.Equal(10 + 12, TestVideos.Probe(Path.Combine(outDir.FullName, "b.forecast.mp4")).Frames);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.All(doc.RootElement.EnumerateArray(), e => Assert.Equal("change", e.GetProperty("full_size").GetString()));
+
+        // The demo preset's model does not warp, so --full-size motion falls back to the change rule, and says so.
+        r = CliRunner.Cli("forecast", "--input", videos.FullName, "--output", outDir.FullName, "--checkpoint", Path.Combine(run, "best.safetensors"), "--frames", "2", "--full-size", "motion", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var again = JsonDocument.Parse(r.Stdout);
+        Assert.All(again.RootElement.EnumerateArray(), e => Assert.Equal("change", e.GetProperty("full_size").GetString()));
     }
 
     public static TheoryData<string, string> BadVideos => new()
@@ -111,18 +121,26 @@ public sealed class ForecastCommandTests : IDisposable
         var odd = TestVideos.MovingSquare(In("odd.avi"), 24, 97, 71);
         Assert.Equal((97, 71), (TestVideos.Probe(odd).Width, TestVideos.Probe(odd).Height));
         string model = In("fitted.safetensors");
-        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.avi"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16", "--save-checkpoint", model, "--json");
+        var r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.avi"), "--fit", "5s", "--frames-in", "4", "--frames", "2", "--size", "16x16", "--save-checkpoint", model, "--json", "--full-size", "motion");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal((6, 97, 71), Shape(In("odd-out.avi")));
         using (var fit = JsonDocument.Parse(r.Stdout))
         {
             Assert.Equal(JsonValueKind.Null, fit.RootElement.GetProperty("fit").GetProperty("damping").ValueKind);
             Assert.False(fit.RootElement.GetProperty("held_out").TryGetProperty("damped_model", out _));
+            // The default fit warps, so with --full-size motion the 97x71 output moved the full-size frame along its flow.
+            Assert.Equal("motion", fit.RootElement.GetProperty("full_size").GetString());
         }
 
         // Context = the first 4 frames, so the output's frames line up in time with the input's.
-        r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.mp4"), "--checkpoint", model, "--frames", "2", "--context-end", "4");
+        r = CliRunner.Cli("forecast", "--input", odd, "--output", In("odd-out.mp4"), "--checkpoint", model, "--frames", "2", "--context-end", "4", "--json", "--full-size", "motion");
         Assert.True(r.ExitCode == 0, r.Stderr);
+        using (var fromCheckpoint = JsonDocument.Parse(r.Stdout))
+        {
+            // A saved warp model hands over its flow too.
+            Assert.Equal("motion", fromCheckpoint.RootElement.GetProperty("full_size").GetString());
+        }
+
         Assert.Equal((6, 98, 72), Shape(In("odd-out.mp4")));
 
         var exact = CliRunner.Cli("metrics", "--pred", In("odd-out.avi"), "--truth", odd, "--json");
@@ -152,6 +170,14 @@ public sealed class ForecastCommandTests : IDisposable
         File.WriteAllText(In("bad.safetensors"), "garbage");
         AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("bad.safetensors"));
         AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("missing.safetensors"));
+    }
+
+    [Fact]
+    public void AnUnknownFullSizeRuleIsRejectedBeforeAnyWork()
+    {
+        var video = TestVideos.MovingSquare(In("f.mp4"), 30, 32, 32);
+        var r = AssertFailsCleanly(2, "forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", "--full-size", "sharp");
+        Assert.Contains("--full-size must be change or motion", r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

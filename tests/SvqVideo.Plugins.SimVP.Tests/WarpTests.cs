@@ -1,4 +1,5 @@
 using SvqVideo.Testing;
+using SvqVideo.Torch;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Plugins.SimVP.Tests;
@@ -95,5 +96,85 @@ public sealed class WarpTests
         loss.backward();
         var grad = model.Module.named_parameters().Single(p => p.name == "dec.readout.weight").parameter.grad!;
         Assert.True(grad.narrow(0, SmallModels.Channels, 2).abs().sum().item<float>() > 0, "the flow rows of the zero-initialised readout receive no gradient");
+    }
+
+    [Fact]
+    public void AWarpModelHandsOverItsFlowAndTheFrameEachPassMoved()
+    {
+        using var model = new SimVPModelFactory().Create(SmallModels.Config().With("residual", true).With("warp", true), null);
+        model.Module.eval();
+        using var scope = NewDisposeScope();
+        // The readout starts at zero, so its bias alone sets the output: a flow of +1 pixel in x and −2 in y everywhere.
+        var bias = model.Module.named_parameters().Single(p => p.name == "dec.readout.bias").parameter;
+        using (no_grad())
+        {
+            bias[SmallModels.Channels] = tensor(1f / FlowWarp.PixelsPerUnit);
+            bias[SmallModels.Channels + 1] = tensor(-2f / FlowWarp.PixelsPerUnit);
+        }
+
+        using var mode = inference_mode();
+        var frames = SmallModels.Frames01(CPU, batch: 2);
+        const int horizon = 2 * SmallModels.Frames + 2;
+
+        var (prediction, flow, sources) = ((IMotionForecastModel)model).ForecastWithFlow(frames, horizon);
+
+        TensorAssert.Close(model.Forecast(frames, horizon), prediction, 0, 0, "the same forecast as Forecast");
+        Assert.NotNull(flow);
+        Assert.Equal(new long[] { 2, horizon, 2, SmallModels.Size, SmallModels.Size }, flow.shape);
+        TensorAssert.Close(full([2, horizon, 1, SmallModels.Size, SmallModels.Size], 1f), flow.narrow(2, 0, 1), 1e-6, 0, "x flow");
+        TensorAssert.Close(full([2, horizon, 1, SmallModels.Size, SmallModels.Size], -2f), flow.narrow(2, 1, 1), 1e-6, 0, "y flow");
+        // Pass 1 moves the last context frame; pass 2 the last frame of pass 1, pass 3 the last frame of pass 2.
+        int f = SmallModels.Frames;
+        Assert.Equal([.. Enumerable.Repeat(-1, f), .. Enumerable.Repeat(f - 1, f), .. Enumerable.Repeat((2 * f) - 1, 2)], sources);
+    }
+
+    [Fact]
+    public void AModelThatDoesNotWarpHandsOverNoFlow()
+    {
+        using var model = new SimVPModelFactory().Create(SmallModels.Config().With("residual", true), null);
+        model.Module.eval();
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        var frames = SmallModels.Frames01(CPU);
+        Assert.Null(model.Forward(frames).Flow);
+        var (prediction, flow, sources) = ((IMotionForecastModel)model).ForecastWithFlow(frames, 3);
+        Assert.Null(flow);
+        Assert.Equal(3, prediction.shape[1]);
+        Assert.Equal(3, sources.Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ThePredictorGivesTheSameFramesWithOrWithoutMotion(bool warp)
+    {
+        var config = SmallModels.Config().With("residual", true).With("warp", warp);
+        var model = new SimVPModelFactory().Create(config, null);
+        if (warp)
+        {
+            var bias = model.Module.named_parameters().Single(p => p.name == "dec.readout.bias").parameter;
+            using (no_grad())
+            {
+                bias[SmallModels.Channels] = tensor(0.3f);
+            }
+        }
+
+        using var predictor = new TorchFramePredictor(model, CPU, "test");
+        using var frames = SmallModels.Frames01(CPU, batch: 1);
+        var context = new FrameClip(frames.contiguous().data<float>().ToArray(), SmallModels.Frames, SmallModels.Channels, SmallModels.Size, SmallModels.Size);
+        var options = new ForecastOptions { Frames = 6 };
+
+        var motion = predictor.PredictWithMotion(context, options);
+        var plain = predictor.Predict(context, options);
+
+        Assert.Equal(plain.Data.ToArray(), motion.Frames.Data.ToArray());
+        Assert.Equal(warp, motion.HasMotion);
+        Assert.Same(predictor, predictor.GetService<IMotionFramePredictor>());
+        if (warp)
+        {
+            Assert.Equal(6 * 2 * SmallModels.Size * SmallModels.Size, motion.Flow.Length);
+            Assert.Equal(1.2f, motion.Flow.Span[0], 5);
+            Assert.Equal([-1, -1, -1, -1, 3, 3], motion.Sources);
+        }
     }
 }

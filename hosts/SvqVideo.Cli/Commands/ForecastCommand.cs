@@ -29,12 +29,13 @@ internal static class ForecastCommand
     private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
     private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
     private static readonly Option<bool?> FitWarp = new("--warp") { Description = "With --fit: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; needs --residual true; true or false (default: as --residual)" };
+    private static readonly Option<string> FullSize = new("--full-size") { Description = "How the forecast is written when the video is larger than the model's frame: change (the full-size last frame plus the upsampled predicted change) or motion (for a warping model, as --fit's: the full-size frame moved along the model's upsampled flow plus the upsampled rest of the change, which keeps moving detail sharp; measured in BENCHMARKS.md against change: better on 96x72 clips, worse on 160x128 ones)", DefaultValueFactory = _ => "change" };
     private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
     public static Command Create()
     {
         var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
-        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitDamping })
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitDamping, FullSize })
         {
             cmd.Options.Add(o);
         }
@@ -52,9 +53,10 @@ internal static class ForecastCommand
             throw new CliException(ExitCodes.Usage, "give exactly one of --checkpoint <file> or --fit <duration>");
         }
 
+        // Settings that are wrong or contradict each other are refused before any video is read.
+        bool useMotion = UseMotion(parse.GetValue(FullSize));
         if (fit is not null)
         {
-            // Settings that contradict each other are refused before any video is read.
             FitWarpSetting(parse.GetValue(FitResidual), parse.GetValue(FitWarp));
         }
 
@@ -84,7 +86,12 @@ internal static class ForecastCommand
             var m = predictor.Metadata;
             var jobs = inputs.Select(i => Load(i, m.Channels, m.Width, m.Height, m.FramesIn, parse.GetValue(ContextEnd))).ToList();
             int horizon = parse.GetValue(Frames) ?? m.FramesOut;
-            var forecasts = predictor.PredictBatch(jobs.Select(j => j.Context).ToList(), new ForecastOptions { Frames = horizon }, ct);
+            var forecastOptions = new ForecastOptions { Frames = horizon };
+            // With --full-size motion, a model that forecasts by moving pixels hands over its flow for the full-size output.
+            var motion = useMotion ? predictor.GetService<IMotionFramePredictor>() : null;
+            var forecasts = motion is null
+                ? [.. predictor.PredictBatch(jobs.Select(j => j.Context).ToList(), forecastOptions, ct).Select(f => new MotionForecast(f))]
+                : jobs.Select(j => motion.PredictWithMotion(j.Context, forecastOptions, ct)).ToList();
             for (int i = 0; i < jobs.Count; i++)
             {
                 results.Add(WriteOutputs(ctx, parse, jobs[i], forecasts[i], many ? Path.Combine(output, Path.GetFileNameWithoutExtension(jobs[i].Path) + ".forecast.mp4") : output, many));
@@ -154,11 +161,12 @@ internal static class ForecastCommand
         return new Job(path, clip, context, truth, end - framesIn, info, native.Slice(end - framesIn, framesIn));
     }
 
-    private static JsonObject WriteOutputs(CommandContext ctx, ParseResult parse, Job job, FrameClip forecast, string target, bool many)
+    private static JsonObject WriteOutputs(CommandContext ctx, ParseResult parse, Job job, MotionForecast motion, string target, bool many)
     {
         double fps = job.Info.Fps > 0 ? job.Info.Fps : 25;
+        var forecast = motion.Frames;
         var sequence = FrameClip.Concat(job.Context, forecast);
-        var full = FrameClip.Concat(job.NativeContext, FullResolution.Forecast(job.Context, job.NativeContext, forecast));
+        var full = FrameClip.Concat(job.NativeContext, FullResolution.Forecast(job.Context, job.NativeContext, motion));
         using (var writer = new VideoFileWriter(target, job.Info.Width, job.Info.Height, full.Channels, fps))
         {
             writer.Write(full);
@@ -193,6 +201,8 @@ internal static class ForecastCommand
             ["output"] = target,
             ["context_frames"] = job.Context.Frames,
             ["forecast_frames"] = forecast.Frames,
+            // How the output at the video's own size was made: motion only when asked for and the model warps.
+            ["full_size"] = motion.HasMotion ? "motion" : "change",
             ["fps"] = fps,
             ["width"] = job.Info.Width,
             ["height"] = job.Info.Height,
@@ -247,6 +257,15 @@ internal static class ForecastCommand
         var floor = TimeSpan.FromSeconds(Math.Min(5, budget.TotalSeconds / 2));
         return left > floor ? left : floor;
     }
+
+    /// <summary><c>--full-size</c>: whether a larger video's forecast is written by moving the full-size frame along the model's flow.</summary>
+    /// <exception cref="CliException">Usage: neither <c>change</c> nor <c>motion</c>.</exception>
+    internal static bool UseMotion(string? fullSize) => fullSize?.Trim().ToLowerInvariant() switch
+    {
+        "change" => false,
+        "motion" => true,
+        _ => throw new CliException(ExitCodes.Usage, $"--full-size must be change or motion, not '{fullSize}'"),
+    };
 
     /// <summary>
     /// <c>--warp</c>'s effective value: as given, or when left out the same as <c>--residual</c> (warping is on by default and
@@ -328,7 +347,8 @@ internal static class ForecastCommand
 #pragma warning restore CA2000
             using var predictor = new TorchFramePredictor(forecaster, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
             var damped = damping is null ? null : EvalRunner.Run(forecaster, valSet, device, valSet.Count, 0, null, "not computed for --fit", evalBatch, ct);
-            var forecast = predictor.Predict(job.Context, new ForecastOptions { Frames = horizon }, ct);
+            var forecastOptions = new ForecastOptions { Frames = horizon };
+            var forecast = UseMotion(parse.GetValue(FullSize)) ? predictor.PredictWithMotion(job.Context, forecastOptions, ct) : new MotionForecast(predictor.Predict(job.Context, forecastOptions, ct));
             var json = WriteOutputs(ctx, parse, job, forecast, target, many);
             json["fit"] = new JsonObject
             {
