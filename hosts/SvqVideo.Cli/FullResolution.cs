@@ -1,3 +1,4 @@
+using SvqVideo.Torch;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Cli;
@@ -64,28 +65,14 @@ internal static class FullResolution
                 int source = forecast.Sources[t];
                 var smallSource = source < 0 ? smallLast : smallFrames.narrow(0, source, 1);
                 var nativeSource = source < 0 ? nativeLast : outputs[source];
-                var rest = (smallFrames.narrow(0, t, 1) - Warp(smallSource, smallFlow.narrow(0, t, 1))).contiguous().data<float>().ToArray();
+                var rest = (smallFrames.narrow(0, t, 1) - FlowSampling.Warp(smallSource, smallFlow.narrow(0, t, 1))).contiguous().data<float>().ToArray();
                 var restUp = FrameResize.To(new FrameClip(rest, 1, c, sh, sw), w, h).Data.ToArray();
-                outputs[t] = (Warp(nativeSource, bigFlow.narrow(0, t, 1)) + tensor(restUp, [1, c, h, w])).clamp(0, 1);
+                outputs[t] = (FlowSampling.Warp(nativeSource, bigFlow.narrow(0, t, 1)) + tensor(restUp, [1, c, h, w])).clamp(0, 1);
                 outputs[t].contiguous().data<float>().CopyTo(output, t * frameLength);
             }
         }
 
         return new FrameClip(output, frames, c, h, w);
-    }
-
-    /// <summary>
-    /// <paramref name="frame"/> (1, C, H, W) sampled at every pixel's position plus <paramref name="flow"/> (1, 2, H, W) in pixels:
-    /// bilinear, the frame's edge repeated outside it, as the model's own warp.
-    /// </summary>
-    private static Tensor Warp(Tensor frame, Tensor flow)
-    {
-        long h = frame.shape[2], w = frame.shape[3];
-        var xs = linspace(-1, 1, w).view(1, 1, w, 1).expand(1, h, w, 1);
-        var ys = linspace(-1, 1, h).view(1, h, 1, 1).expand(1, h, w, 1);
-        var scale = tensor(new[] { 2f / Math.Max(1, w - 1), 2f / Math.Max(1, h - 1) });
-        var grid = cat([xs, ys], 3) + (flow.permute(0, 2, 3, 1) * scale);
-        return nn.functional.grid_sample(frame, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: true);
     }
 
     public static FrameClip Forecast(FrameClip smallContext, FrameClip nativeContext, FrameClip smallForecast)

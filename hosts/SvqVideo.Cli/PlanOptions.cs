@@ -20,6 +20,8 @@ internal sealed class PlanOptions
     public Option<double?> Drop { get; } = new("--drop") { Description = "Dropout rate" };
     public Option<double?> DropPath { get; } = new("--drop-path") { Description = "Stochastic depth rate (training only)" };
     public Option<bool?> Residual { get; } = new("--residual") { Description = "Residual forecasting: predict the change from the last context frame (an untrained model forecasts that frame); true or false" };
+    public Option<double?> WarpScale { get; } = new("--warp-scale") { Description = "With --warp: pixels of displacement per unit of the decoder's flow output (default 4; larger lets a short run reach large motions in fewer steps; 16 measured no better than 4 for forecast --fit, BENCHMARKS.md)" };
+
     public Option<bool?> Warp { get; } = new("--warp") { Description = "With --residual: the decoder also predicts a flow per forecast frame, and each forecast is the last context frame moved along it plus the change; true or false" };
     public Option<string?> Quantizer { get; } = new("--quantizer") { Description = "Quantizer plugin: svq, vq, rvq, lfq, fsq or none" };
     public Option<int?> CodebookSize { get; } = new("--codebook-size") { Description = "Codebook size N" };
@@ -80,6 +82,7 @@ internal sealed class PlanOptions
         plan.Set("model", "residual", p.GetValue(Residual));
         // Warping needs residual forecasting, so --residual false alone also turns off a preset's warp.
         plan.Set("model", "warp", p.GetValue(Warp) ?? (p.GetValue(Residual) == false ? false : null));
+        plan.Set("model", "warp_scale", p.GetValue(WarpScale));
         if (p.GetValue(Quantizer) is { } q && !string.Equals(q, RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             // Another family: drop the preset's family-specific settings, keep the generic ones.
@@ -151,7 +154,7 @@ internal sealed class PlanOptions
 
     private IEnumerable<Option> All() =>
     [
-        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual, Warp,
+        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual, Warp, WarpScale,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
         WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, ChromaWeight, HorizonWeighting, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
     ];

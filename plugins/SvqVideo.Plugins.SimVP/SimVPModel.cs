@@ -90,8 +90,8 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
         {
             // Each forecast frame is the last context frame moved along its predicted flow, plus its predicted change.
             var last = frames.narrow(1, s.FramesIn - 1, 1).expand(b, s.FramesIn, s.Channels, s.Height, s.Width).reshape(b * s.FramesIn, s.Channels, s.Height, s.Width);
-            y = FlowWarp.Apply(decoded, last).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
-            flow = FlowWarp.PixelFlow(decoded, s.Channels).reshape(b, s.FramesIn, 2, s.Height, s.Width);
+            y = FlowWarp.Apply(decoded, last, (float)s.WarpScale).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
+            flow = FlowWarp.PixelFlow(decoded, s.Channels, (float)s.WarpScale).reshape(b, s.FramesIn, 2, s.Height, s.Width);
         }
         else if (s.Residual)
         {
@@ -184,7 +184,7 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
         {
             // As in Forward: the last context frame, repeated for every step, moved along each step's flow, plus the change.
             string last = graph.Op("Expand", [graph.Slice(input, 1, s.FramesIn - 1, s.FramesIn), graph.Int64s("steps", 1, s.FramesIn, 1, 1, 1)]);
-            string warped = FlowWarp.ExportOnnx(graph, decoded, graph.Reshape(last, -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width);
+            string warped = FlowWarp.ExportOnnx(graph, decoded, graph.Reshape(last, -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width, (float)s.WarpScale);
             return graph.Reshape(warped, -1, s.FramesIn, s.Channels, s.Height, s.Width);
         }
 

@@ -37,6 +37,7 @@ internal sealed record SimVPSettings
     {
         ["residual"] = false,
         ["warp"] = false,
+        ["warp_scale"] = 4.0,
     };
 
     public required int FramesIn { get; init; }
@@ -84,6 +85,13 @@ internal sealed record SimVPSettings
     /// </summary>
     public required bool Warp { get; init; }
 
+    /// <summary>
+    /// With <see cref="Warp"/>: pixels of displacement per unit of the decoder's flow output. A larger scale lets a short
+    /// fit reach larger motions in the same number of optimiser steps (Adam moves each weight by about the learning
+    /// rate per step, whatever the gradient's size), at the price of coarser small motions early on.
+    /// </summary>
+    public required double WarpScale { get; init; }
+
     /// <summary>The decoder's output channels: the frame's channels, and with <see cref="Warp"/> two more for the flow.</summary>
     public int DecoderChannels => Warp ? Channels + 2 : Channels;
 
@@ -128,6 +136,7 @@ internal sealed record SimVPSettings
                 Placement = ParsePlacement(config.GetString("quantizer_placement", "pre")),
                 Residual = config.GetBool("residual", (bool)Options["residual"]),
                 Warp = config.GetBool("warp", (bool)Options["warp"]),
+                WarpScale = config.GetDouble("warp_scale", (double)Options["warp_scale"]),
             };
         }
         catch (FormatException e)
@@ -179,6 +188,7 @@ internal sealed record SimVPSettings
             $"frame size {Height}x{Width} must be divisible by 2^(N_S/2) = {Scale} (N_S = {NS}); resize or pad the frames, or lower N_S");
         SimVPArguments.Require(NT >= 2, "N_T", $"N_T must be at least 2, got {NT}");
         SimVPArguments.Require(!Warp || Residual, "warp", "warp needs residual: the warped frame is the last context frame moved along the predicted flow");
+        SimVPArguments.Require(double.IsFinite(WarpScale) && WarpScale > 0, "warp_scale", $"warp_scale must be positive, got {WarpScale}");
         SimVPArguments.Require(HidT > 0, "hid_T", $"hid_T must be positive, got {HidT}");
         SimVPArguments.Require(Drop is >= 0 and <= 1, "drop", $"drop must be in [0, 1], got {Drop}");
         SimVPArguments.Require(DropPath is >= 0 and <= 1, "drop_path", $"drop_path must be in [0, 1], got {DropPath}");

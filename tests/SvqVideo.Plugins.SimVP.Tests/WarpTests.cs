@@ -56,11 +56,11 @@ public sealed class WarpTests
         const int h = 5, w = 7;
         var image = arange(h * w, dtype: float32).reshape(1, 1, h, w);
         var decoded = zeros(1, 3, h, w);
-        decoded[0, 1] = full(h, w, 1f / FlowWarp.PixelsPerUnit);   // x: +1 pixel
-        decoded[0, 2] = full(h, w, -2f / FlowWarp.PixelsPerUnit);  // y: −2 pixels
+        decoded[0, 1] = full(h, w, 1f / FlowWarp.DefaultPixelsPerUnit);   // x: +1 pixel
+        decoded[0, 2] = full(h, w, -2f / FlowWarp.DefaultPixelsPerUnit);  // y: −2 pixels
         decoded[0, 0] = full(h, w, 0.5f);                           // the change, added after warping
 
-        var warped = FlowWarp.Apply(decoded, image);
+        var warped = FlowWarp.Apply(decoded, image, FlowWarp.DefaultPixelsPerUnit);
 
         // Pixel (y, x) reads (y − 2, x + 1), clamped to the frame: the content moves left by 1 and down by 2.
         var expected = new float[h * w];
@@ -81,8 +81,8 @@ public sealed class WarpTests
         using var scope = NewDisposeScope();
         var image = tensor(new float[] { 0, 10, 20, 30 }).reshape(1, 1, 1, 4);
         var decoded = zeros(1, 3, 1, 4);
-        decoded[0, 1] = full(1, 4, 0.5f / FlowWarp.PixelsPerUnit);
-        var warped = FlowWarp.Apply(decoded, image);
+        decoded[0, 1] = full(1, 4, 0.5f / FlowWarp.DefaultPixelsPerUnit);
+        var warped = FlowWarp.Apply(decoded, image, FlowWarp.DefaultPixelsPerUnit);
         TensorAssert.Close(tensor(new float[] { 5, 15, 25, 30 }).reshape(1, 1, 1, 4), warped, 1e-4, 0, "half-pixel shift with the edge repeated");
     }
 
@@ -108,8 +108,8 @@ public sealed class WarpTests
         var bias = model.Module.named_parameters().Single(p => p.name == "dec.readout.bias").parameter;
         using (no_grad())
         {
-            bias[SmallModels.Channels] = tensor(1f / FlowWarp.PixelsPerUnit);
-            bias[SmallModels.Channels + 1] = tensor(-2f / FlowWarp.PixelsPerUnit);
+            bias[SmallModels.Channels] = tensor(1f / FlowWarp.DefaultPixelsPerUnit);
+            bias[SmallModels.Channels + 1] = tensor(-2f / FlowWarp.DefaultPixelsPerUnit);
         }
 
         using var mode = inference_mode();
@@ -176,5 +176,31 @@ public sealed class WarpTests
             Assert.Equal(1.2f, motion.Flow.Span[0], 5);
             Assert.Equal([-1, -1, -1, -1, 3, 3], motion.Sources);
         }
+    }
+
+    [Fact]
+    public void TheWarpScaleSetsThePixelsPerFlowUnit()
+    {
+        using var model = new SimVPModelFactory().Create(SmallModels.Config().With("residual", true).With("warp", true).With("warp_scale", 16.0), null);
+        model.Module.eval();
+        using var scope = NewDisposeScope();
+        var bias = model.Module.named_parameters().Single(p => p.name == "dec.readout.bias").parameter;
+        using (no_grad())
+        {
+            bias[SmallModels.Channels] = tensor(0.25f); // 0.25 units of 16 pixels: 4 pixels
+        }
+
+        using var mode = inference_mode();
+        var flow = model.Forward(SmallModels.Frames01(CPU)).Flow!;
+        TensorAssert.Close(full([2, SmallModels.Frames, 1, SmallModels.Size, SmallModels.Size], 4f), flow.narrow(2, 0, 1), 1e-6, 0, "x flow in pixels");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-2.0)]
+    public void AWarpScaleThatIsNotPositiveIsRefused(double scale)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SimVPSettings.From(SmallModels.Config().With("residual", true).With("warp", true).With("warp_scale", scale)));
+        Assert.Contains("warp_scale must be positive", e.Message, StringComparison.Ordinal);
     }
 }
