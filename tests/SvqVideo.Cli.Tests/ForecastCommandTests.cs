@@ -172,20 +172,14 @@ public sealed class ForecastCommandTests : IDisposable
         AssertFailsCleanly(3, "forecast", "--input", video, "--output", In("out.mp4"), "--checkpoint", In("missing.safetensors"));
     }
 
-    [Fact]
-    public void AnUnknownFullSizeRuleIsRejectedBeforeAnyWork()
-    {
-        var video = TestVideos.MovingSquare(In("f.mp4"), 30, 32, 32);
-        var r = AssertFailsCleanly(2, "forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", "--full-size", "sharp");
-        Assert.Contains("--full-size must be change or motion", r.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void WarpWithoutResidualIsRejectedBeforeAnyWork()
+    [Theory]
+    [InlineData("--full-size must be change or motion", "--full-size", "sharp")]
+    [InlineData("--warp true needs --residual true", "--residual", "false", "--warp", "true")]
+    public void AnUnknownOrContradictorySettingIsRejectedBeforeAnyWork(string message, params string[] settings)
     {
         var video = TestVideos.MovingSquare(In("w.mp4"), 30, 32, 32);
-        var r = AssertFailsCleanly(2, "forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", "--residual", "false", "--warp", "true");
-        Assert.Contains("--warp true needs --residual true", r.Stderr, StringComparison.Ordinal);
+        var r = AssertFailsCleanly(2, ["forecast", "--input", video, "--output", In("out.mp4"), "--fit", "5s", .. settings]);
+        Assert.Contains(message, r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
