@@ -21,15 +21,23 @@ internal static class FlowWarp
     public static Tensor Apply(Tensor decoded, Tensor last, float pixelsPerUnit)
     {
         using var scope = NewDisposeScope();
-        long c = last.shape[1];
-        var warped = FlowSampling.Warp(last, PixelFlow(decoded, c, pixelsPerUnit));
-        return scope.MoveToOuter(warped + decoded.narrow(1, 0, c));
+        return scope.MoveToOuter(Apply(decoded, last, PixelFlow(decoded, last.shape[1], pixelsPerUnit)));
+    }
+
+    /// <summary><see cref="Apply(Tensor, Tensor, float)"/> with the flow already read out in pixels (<see cref="PixelFlow"/>).</summary>
+    /// <param name="decoded">The decoder's output (N, C + 2, H, W); its first C channels are the change.</param>
+    /// <param name="last">The frame to warp, (N, C, H, W).</param>
+    /// <param name="pixelFlow">The flow in pixels, (N, 2, H, W).</param>
+    public static Tensor Apply(Tensor decoded, Tensor last, Tensor pixelFlow)
+    {
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(FlowSampling.Warp(last, pixelFlow) + decoded.narrow(1, 0, last.shape[1]));
     }
 
     /// <summary>The flow rows of the decoder's output (N, C + 2, H, W) in pixels, (N, 2, H, W), x then y.</summary>
     public static Tensor PixelFlow(Tensor decoded, long channels, float pixelsPerUnit) => decoded.narrow(1, channels, 2) * pixelsPerUnit;
 
-    /// <summary>ONNX form of <see cref="Apply"/>: slices, the grid as an initializer plus the scaled flow, and <c>GridSample</c> (opset 16+).</summary>
+    /// <summary>ONNX form of <see cref="Apply(Tensor, Tensor, float)"/>: slices, the grid as an initializer plus the scaled flow, and <c>GridSample</c> (opset 16+).</summary>
     /// <param name="graph">The graph.</param>
     /// <param name="decoded">The decoder's output (N, C + 2, H, W).</param>
     /// <param name="last">The frame to warp, (N, C, H, W).</param>

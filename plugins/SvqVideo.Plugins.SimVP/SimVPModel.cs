@@ -90,8 +90,9 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
         {
             // Each forecast frame is the last context frame moved along its predicted flow, plus its predicted change.
             var last = frames.narrow(1, s.FramesIn - 1, 1).expand(b, s.FramesIn, s.Channels, s.Height, s.Width).reshape(b * s.FramesIn, s.Channels, s.Height, s.Width);
-            y = FlowWarp.Apply(decoded, last, (float)s.WarpScale).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
-            flow = FlowWarp.PixelFlow(decoded, s.Channels, (float)s.WarpScale).reshape(b, s.FramesIn, 2, s.Height, s.Width);
+            var pixelFlow = FlowWarp.PixelFlow(decoded, s.Channels, (float)s.WarpScale);
+            y = FlowWarp.Apply(decoded, last, pixelFlow).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
+            flow = pixelFlow.reshape(b, s.FramesIn, 2, s.Height, s.Width);
         }
         else if (s.Residual)
         {

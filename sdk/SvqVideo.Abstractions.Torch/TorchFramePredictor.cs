@@ -63,7 +63,7 @@ public sealed class TorchFramePredictor : IFramePredictor, IMotionFramePredictor
             output = y.data<float>().ToArray();
         }
 
-        return Split(output, contexts.Count, horizon, Metadata.Channels);
+        return Split(output, contexts.Count, horizon);
     }
 
     /// <summary>
@@ -84,9 +84,9 @@ public sealed class TorchFramePredictor : IFramePredictor, IMotionFramePredictor
         var input = Input([context]);
         cancellationToken.ThrowIfCancellationRequested();
         float[] frames;
-        float[]? flow = null;
+        float[]? flow;
         IReadOnlyList<int> sources;
-        using (var scope = NewDisposeScope())
+        using (NewDisposeScope())
         using (inference_mode())
         {
             var (prediction, f, s) = motion.ForecastWithFlow(input.ToTensor(_device), horizon);
@@ -95,7 +95,7 @@ public sealed class TorchFramePredictor : IFramePredictor, IMotionFramePredictor
             sources = s;
         }
 
-        var clip = Split(frames, 1, horizon, Metadata.Channels)[0];
+        var clip = Split(frames, 1, horizon)[0];
         return flow is null ? new MotionForecast(clip) : new MotionForecast(clip, flow, sources);
     }
 
@@ -137,15 +137,15 @@ public sealed class TorchFramePredictor : IFramePredictor, IMotionFramePredictor
         return new Batch(input, [contexts.Count, m.FramesIn, m.Channels, m.Height, m.Width]);
     }
 
-    /// <summary>(B, T, C, H, W) values, row-major, as B clips of T frames.</summary>
-    private FrameClip[] Split(float[] output, int count, int frames, int channels)
+    /// <summary>(B, T, C, H, W) values, row-major, as B clips of T frames of the model's shape.</summary>
+    private FrameClip[] Split(float[] output, int count, int frames)
     {
         var m = Metadata;
         var result = new FrameClip[count];
-        long per = (long)frames * channels * m.Height * m.Width;
+        long per = (long)frames * m.Channels * m.Height * m.Width;
         for (int b = 0; b < count; b++)
         {
-            result[b] = new FrameClip(output.AsSpan((int)(b * per), (int)per).ToArray(), frames, channels, m.Height, m.Width);
+            result[b] = new FrameClip(output.AsSpan((int)(b * per), (int)per).ToArray(), frames, m.Channels, m.Height, m.Width);
         }
 
         return result;

@@ -115,7 +115,7 @@ internal static class ForecastCommand
             {
                 ct.ThrowIfCancellationRequested();
                 string target = many ? Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".forecast.mp4") : output;
-                results.Add(FitAndForecast(ctx, parse, input, target, many, device, budget, started, ct));
+                results.Add(FitAndForecast(ctx, parse, input, target, many, useMotion, device, budget, started, ct));
                 started = DateTime.UtcNow;
             }
         }
@@ -282,7 +282,7 @@ internal static class ForecastCommand
         return warp ?? residual;
     }
 
-    private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
+    private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, bool useMotion, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
     {
         var (width, height) = Sizes.Parse(parse.GetValue(FitSize)!);
         int channels = parse.GetValue(FitGray) ? 1 : 3;
@@ -348,7 +348,7 @@ internal static class ForecastCommand
             using var predictor = new TorchFramePredictor(forecaster, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
             var damped = damping is null ? null : EvalRunner.Run(forecaster, valSet, device, valSet.Count, 0, null, "not computed for --fit", evalBatch, ct);
             var forecastOptions = new ForecastOptions { Frames = horizon };
-            var forecast = UseMotion(parse.GetValue(FullSize)) ? predictor.PredictWithMotion(job.Context, forecastOptions, ct) : new MotionForecast(predictor.Predict(job.Context, forecastOptions, ct));
+            var forecast = useMotion ? predictor.PredictWithMotion(job.Context, forecastOptions, ct) : new MotionForecast(predictor.Predict(job.Context, forecastOptions, ct));
             var json = WriteOutputs(ctx, parse, job, forecast, target, many);
             json["fit"] = new JsonObject
             {
