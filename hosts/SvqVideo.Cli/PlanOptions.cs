@@ -22,6 +22,8 @@ internal sealed class PlanOptions
     public Option<bool?> Residual { get; } = new("--residual") { Description = "Residual forecasting: predict the change from the last context frame (an untrained model forecasts that frame); true or false" };
     public Option<double?> WarpScale { get; } = new("--warp-scale") { Description = "With --warp: pixels of displacement per unit of the decoder's flow output (default 4; larger lets a short run reach large motions in fewer steps; 16 measured no better than 4 for forecast --fit, BENCHMARKS.md)" };
 
+    public Option<bool?> FlowPrior { get; } = new("--flow-prior") { Description = "With --warp: each forecast step's flow starts from the last context frame's own motion (estimated from the last two context frames, no parameters) extrapolated at constant velocity, and training learns corrections; true or false" };
+
     public Option<bool?> Warp { get; } = new("--warp") { Description = "With --residual: the decoder also predicts a flow per forecast frame, and each forecast is the last context frame moved along it plus the change; true or false" };
     public Option<string?> Quantizer { get; } = new("--quantizer") { Description = "Quantizer plugin: svq, vq, rvq, lfq, fsq or none" };
     public Option<int?> CodebookSize { get; } = new("--codebook-size") { Description = "Codebook size N" };
@@ -83,6 +85,8 @@ internal sealed class PlanOptions
         // Warping needs residual forecasting, so --residual false alone also turns off a preset's warp.
         plan.Set("model", "warp", p.GetValue(Warp) ?? (p.GetValue(Residual) == false ? false : null));
         plan.Set("model", "warp_scale", p.GetValue(WarpScale));
+        // The prior is a flow, so turning warping off also turns off a preset's prior.
+        plan.Set("model", "flow_prior", p.GetValue(FlowPrior) ?? (p.GetValue(Warp) == false || p.GetValue(Residual) == false ? false : null));
         if (p.GetValue(Quantizer) is { } q && !string.Equals(q, RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
             // Another family: drop the preset's family-specific settings, keep the generic ones.
@@ -154,7 +158,7 @@ internal sealed class PlanOptions
 
     private IEnumerable<Option> All() =>
     [
-        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual, Warp, WarpScale,
+        Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual, Warp, WarpScale, FlowPrior,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
         WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, ChromaWeight, HorizonWeighting, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
     ];

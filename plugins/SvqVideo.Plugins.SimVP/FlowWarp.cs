@@ -37,7 +37,7 @@ internal static class FlowWarp
     /// <summary>The flow rows of the decoder's output (N, C + 2, H, W) in pixels, (N, 2, H, W), x then y.</summary>
     public static Tensor PixelFlow(Tensor decoded, long channels, float pixelsPerUnit) => decoded.narrow(1, channels, 2) * pixelsPerUnit;
 
-    /// <summary>ONNX form of <see cref="Apply(Tensor, Tensor, float)"/>: slices, the grid as an initializer plus the scaled flow, and <c>GridSample</c> (opset 16+).</summary>
+    /// <summary>ONNX form of <see cref="Apply(Tensor, Tensor, float)"/>: slices, the flow scaled to pixels (plus <paramref name="priorFlow"/> when given), <see cref="FlowSampling.ExportOnnx"/>, and the change added.</summary>
     /// <param name="graph">The graph.</param>
     /// <param name="decoded">The decoder's output (N, C + 2, H, W).</param>
     /// <param name="last">The frame to warp, (N, C, H, W).</param>
@@ -45,20 +45,17 @@ internal static class FlowWarp
     /// <param name="height">H.</param>
     /// <param name="width">W.</param>
     /// <param name="pixelsPerUnit">Pixels of displacement per unit of the flow rows.</param>
-    public static string ExportOnnx(IOnnxGraph graph, string decoded, string last, int channels, int height, int width, float pixelsPerUnit)
+    /// <param name="priorFlow">A flow in pixels (N, 2, H, W) added to the decoder's, or <see langword="null"/>.</param>
+    public static string ExportOnnx(IOnnxGraph graph, string decoded, string last, int channels, int height, int width, float pixelsPerUnit, string? priorFlow = null)
     {
         using var scope = graph.Scope("warp");
         string change = graph.Slice(decoded, 1, 0, channels);
-        string flow = graph.Op("Transpose", [graph.Slice(decoded, 1, channels, channels + 2)], ("perm", new long[] { 0, 2, 3, 1 }));
-        string grid;
-        using (NewDisposeScope())
+        string flow = graph.Op("Mul", [graph.Slice(decoded, 1, channels, channels + 2), graph.Scalar("flow_scale", pixelsPerUnit)]);
+        if (priorFlow is not null)
         {
-            string baseGrid = graph.Initializer("base_grid", FlowSampling.BaseGrid(height, width, ScalarType.Float32, CPU));
-            string scale = graph.Initializer("flow_scale", FlowSampling.PixelToGrid(height, width, ScalarType.Float32, CPU) * pixelsPerUnit);
-            grid = graph.Op("Add", [baseGrid, graph.Op("Mul", [flow, scale])]);
+            flow = graph.Op("Add", [flow, priorFlow]);
         }
 
-        string warped = graph.Op("GridSample", [last, grid], ("align_corners", 1L), ("mode", "bilinear"), ("padding_mode", "border"));
-        return graph.Op("Add", [warped, change]);
+        return graph.Op("Add", [FlowSampling.ExportOnnx(graph, last, flow, height, width), change]);
     }
 }

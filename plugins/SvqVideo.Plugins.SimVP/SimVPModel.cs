@@ -91,6 +91,11 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
             // Each forecast frame is the last context frame moved along its predicted flow, plus its predicted change.
             var last = frames.narrow(1, s.FramesIn - 1, 1).expand(b, s.FramesIn, s.Channels, s.Height, s.Width).reshape(b * s.FramesIn, s.Channels, s.Height, s.Width);
             var pixelFlow = FlowWarp.PixelFlow(decoded, s.Channels, (float)s.WarpScale);
+            if (s.FlowPrior)
+            {
+                pixelFlow = pixelFlow + PriorFlow(frames);
+            }
+
             y = FlowWarp.Apply(decoded, last, pixelFlow).reshape(b, s.FramesIn, s.Channels, s.Height, s.Width);
             flow = pixelFlow.reshape(b, s.FramesIn, 2, s.Height, s.Width);
         }
@@ -112,6 +117,20 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
         }
 
         return new ForecastModelOutput(scope.MoveToOuter(y), scope.MoveToOuter(aux), q) { Flow = flow is null ? null : scope.MoveToOuter(flow) };
+    }
+
+    /// <summary>
+    /// <see cref="SimVPSettings.FlowPrior"/>: the last context frame's motion since the frame before it, extrapolated at
+    /// constant velocity, (B·T, 2, H, W) with step k (from 1) at k times the motion.
+    /// </summary>
+    private Tensor PriorFlow(Tensor frames)
+    {
+        var s = _settings;
+        long b = frames.shape[0];
+        using var scope = NewDisposeScope();
+        var motion = MotionEstimation.Estimate(frames.select(1, s.FramesIn - 2), frames.select(1, s.FramesIn - 1));
+        var steps = arange(1, s.FramesIn + 1, dtype: motion.dtype, device: motion.device).view(1, s.FramesIn, 1, 1, 1);
+        return scope.MoveToOuter((motion.unsqueeze(1) * steps).reshape(b * s.FramesIn, 2, s.Height, s.Width));
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The passes' tensors belong to the dispose scope opened here, which frees them.")]
@@ -185,7 +204,19 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
         {
             // As in Forward: the last context frame, repeated for every step, moved along each step's flow, plus the change.
             string last = graph.Op("Expand", [graph.Slice(input, 1, s.FramesIn - 1, s.FramesIn), graph.Int64s("steps", 1, s.FramesIn, 1, 1, 1)]);
-            string warped = FlowWarp.ExportOnnx(graph, decoded, graph.Reshape(last, -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width, (float)s.WarpScale);
+            string? prior = null;
+            if (s.FlowPrior)
+            {
+                // As in PriorFlow: the last context frame's motion, times 1..T for the T steps.
+                string motion = MotionEstimation.ExportOnnx(graph, graph.Reshape(graph.Slice(input, 1, s.FramesIn - 2, s.FramesIn - 1), -1, s.Channels, s.Height, s.Width), graph.Reshape(graph.Slice(input, 1, s.FramesIn - 1, s.FramesIn), -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width);
+                using (NewDisposeScope())
+                {
+                    string steps = graph.Initializer("prior_steps", arange(1, s.FramesIn + 1, dtype: ScalarType.Float32).view(1, s.FramesIn, 1, 1, 1));
+                    prior = graph.Reshape(graph.Op("Mul", [graph.Op("Unsqueeze", [motion, graph.Int64s("step_axis", 1)]), steps]), -1, 2, s.Height, s.Width);
+                }
+            }
+
+            string warped = FlowWarp.ExportOnnx(graph, decoded, graph.Reshape(last, -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width, (float)s.WarpScale, prior);
             return graph.Reshape(warped, -1, s.FramesIn, s.Channels, s.Height, s.Width);
         }
 

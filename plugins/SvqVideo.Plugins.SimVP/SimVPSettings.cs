@@ -38,6 +38,7 @@ internal sealed record SimVPSettings
         ["residual"] = false,
         ["warp"] = false,
         ["warp_scale"] = 4.0,
+        ["flow_prior"] = false,
     };
 
     public required int FramesIn { get; init; }
@@ -92,6 +93,14 @@ internal sealed record SimVPSettings
     /// </summary>
     public required double WarpScale { get; init; }
 
+    /// <summary>
+    /// With <see cref="Warp"/>: forecast step k's flow is k times the last context frame's own motion (estimated from
+    /// the last two context frames by <see cref="MotionEstimation"/>, without parameters) plus the decoder's flow, so an
+    /// untrained model extrapolates the last frame's motion at constant velocity instead of standing still, and training
+    /// learns corrections to it. Needs at least two context frames.
+    /// </summary>
+    public required bool FlowPrior { get; init; }
+
     /// <summary>The decoder's output channels: the frame's channels, and with <see cref="Warp"/> two more for the flow.</summary>
     public int DecoderChannels => Warp ? Channels + 2 : Channels;
 
@@ -137,6 +146,7 @@ internal sealed record SimVPSettings
                 Residual = config.GetBool("residual", (bool)Options["residual"]),
                 Warp = config.GetBool("warp", (bool)Options["warp"]),
                 WarpScale = config.GetDouble("warp_scale", (double)Options["warp_scale"]),
+                FlowPrior = config.GetBool("flow_prior", (bool)Options["flow_prior"]),
             };
         }
         catch (FormatException e)
@@ -188,6 +198,8 @@ internal sealed record SimVPSettings
             $"frame size {Height}x{Width} must be divisible by 2^(N_S/2) = {Scale} (N_S = {NS}); resize or pad the frames, or lower N_S");
         SimVPArguments.Require(NT >= 2, "N_T", $"N_T must be at least 2, got {NT}");
         SimVPArguments.Require(!Warp || Residual, "warp", "warp needs residual: the warped frame is the last context frame moved along the predicted flow");
+        SimVPArguments.Require(!FlowPrior || Warp, "flow_prior", "flow_prior needs warp: the prior is a flow the last context frame is moved along");
+        SimVPArguments.Require(!FlowPrior || FramesIn >= 2, "flow_prior", $"flow_prior needs at least two context frames to estimate motion from, got {FramesIn}");
         SimVPArguments.Require(double.IsFinite(WarpScale) && WarpScale > 0, "warp_scale", $"warp_scale must be positive, got {WarpScale}");
         SimVPArguments.Require(HidT > 0, "hid_T", $"hid_T must be positive, got {HidT}");
         SimVPArguments.Require(Drop is >= 0 and <= 1, "drop", $"drop must be in [0, 1], got {Drop}");

@@ -1,3 +1,4 @@
+using SvqVideo.Torch.Onnx;
 using static TorchSharp.torch;
 
 namespace SvqVideo.Torch;
@@ -39,4 +40,22 @@ public static class FlowSampling
     /// <summary>The scale (2) from pixels (x, y) to grid coordinates: a pixel is 2 / (size − 1) of the grid.</summary>
     public static Tensor PixelToGrid(long height, long width, ScalarType dtype, Device device) =>
         tensor(new[] { 2f / Math.Max(1, width - 1), 2f / Math.Max(1, height - 1) }, dtype: dtype, device: device);
+    /// <summary>
+    /// ONNX form of <see cref="Warp"/> for frames of a fixed <paramref name="height"/> × <paramref name="width"/>: the
+    /// identity grid as an initializer plus the flow scaled to grid units, and <c>GridSample</c> (opset 16+).
+    /// </summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="frames">(N, C, H, W).</param>
+    /// <param name="flow">(N, 2, H, W), x then y, in pixels.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
+    public static string ExportOnnx(IOnnxGraph graph, string frames, string flow, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        using var scope = NewDisposeScope();
+        string baseGrid = graph.Initializer("base_grid", BaseGrid(height, width, ScalarType.Float32, CPU));
+        string scale = graph.Initializer("flow_scale", PixelToGrid(height, width, ScalarType.Float32, CPU));
+        string grid = graph.Op("Add", [baseGrid, graph.Op("Mul", [graph.Op("Transpose", [flow], ("perm", new long[] { 0, 2, 3, 1 })), scale])]);
+        return graph.Op("GridSample", [frames, grid], ("align_corners", 1L), ("mode", "bilinear"), ("padding_mode", "border"));
+    }
 }

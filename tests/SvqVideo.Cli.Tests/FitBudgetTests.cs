@@ -34,4 +34,20 @@ public sealed class FitBudgetTests
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains("--residual true", e.Message, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData(true, null, null)]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, null, false)]
+    [InlineData(false, false, false)]
+    public void FlowPriorKeepsThePresetsUnlessGivenAndIsOffWithoutWarp(bool warp, bool? flowPrior, bool? expected) =>
+        Assert.Equal(expected, ForecastCommand.FitFlowPriorSetting(warp, flowPrior));
+
+    [Fact]
+    public void FlowPriorWithoutWarpIsAUsageError()
+    {
+        var e = Assert.Throws<CliException>(() => ForecastCommand.FitFlowPriorSetting(warp: false, flowPrior: true));
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+        Assert.Contains("--warp true", e.Message, StringComparison.Ordinal);
+    }
 }

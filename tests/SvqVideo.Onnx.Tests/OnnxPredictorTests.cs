@@ -95,6 +95,20 @@ public sealed class OnnxPredictorTests : IDisposable
     }
 
     [Fact]
+    public void AFlowPriorModelsGraphEstimatesTheMotionAsTheModelDoes()
+    {
+        // Moving squares give the estimate motion to find; a little training makes the decoder's own flow non-zero too.
+        using var model = SmallModels.Create("svq", residual: true, warp: true, channels: 3, flowPrior: true);
+        SmallModels.Train(model, 10);
+        using var onnx = Exported.Open(model, _dir.Combine("prior.onnx"));
+        using var scope = NewDisposeScope();
+        var context = SmallModels.MovingSquares(3, SmallModels.Frames, 3, SmallModels.Size, 21);
+        var motion = MotionEstimation.Estimate(context.select(1, SmallModels.Frames - 2), context.select(1, SmallModels.Frames - 1));
+        Assert.True(motion.abs().max().item<float>() > 0.5, "the moving squares should give the estimate motion to find");
+        TensorAssert.Close(Exported.TorchForecast(model, context, 7), Exported.Forecast(onnx, context, 7), 1e-4, 0, "flow-prior model: ONNX Runtime vs TorchSharp");
+    }
+
+    [Fact]
     public void MetadataAndServicesDescribeTheExportedModel()
     {
         using var model = SmallModels.Create("fsq", modelType: "moga", channels: 3);

@@ -10,21 +10,22 @@ internal static class SmallModels
     public const int Size = 16;
     public const int HidS = 8;
 
-    public static ModelConfig Config(string modelType = "gSTA", bool residual = false, int channels = 1, bool warp = false)
+    public static ModelConfig Config(string modelType = "gSTA", bool residual = false, int channels = 1, bool warp = false, bool flowPrior = false)
     {
         var config = Plugins.Catalog.GetModel("simvp").DefaultConfig(Frames, Frames, channels, Size, Size)
             .With("hid_S", HidS).With("hid_T", 16).With("N_S", 2).With("N_T", 2)
             .With("model_type", modelType).With("mlp_ratio", 2.0).With("residual", residual || warp).With("warp", warp);
         // A warp model at the fit preset's scale, not the default, so the graph's flow scale is checked too.
+        config = flowPrior ? config.With("flow_prior", true) : config;
         return warp ? config.With("warp_scale", 16.0) : config;
     }
 
     /// <summary>A freshly initialised model with quantizer <paramref name="kind"/> (null: none), in eval mode.</summary>
-    public static IForecastModel Create(string? kind, string modelType = "gSTA", bool residual = false, int seed = 3, int channels = 1, bool warp = false)
+    public static IForecastModel Create(string? kind, string modelType = "gSTA", bool residual = false, int seed = 3, int channels = 1, bool warp = false, bool flowPrior = false)
     {
         manual_seed(seed);
         var quantizer = kind is null ? null : Plugins.Catalog.GetQuantizer(kind).Create(ReferenceModels.SmallOptions(kind, HidS));
-        var model = Plugins.Catalog.GetModel("simvp").Create(Config(modelType, residual, channels, warp), quantizer);
+        var model = Plugins.Catalog.GetModel("simvp").Create(Config(modelType, residual, channels, warp, flowPrior), quantizer);
         model.Module.eval();
         return model;
     }

@@ -203,4 +203,51 @@ public sealed class WarpTests
         var e = Assert.Throws<ArgumentException>(() => SimVPSettings.From(SmallModels.Config().With("residual", true).With("warp", true).With("warp_scale", scale)));
         Assert.Contains("warp_scale must be positive", e.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void AnUntrainedFlowPriorModelCarriesTheLastFramesMotionOnAtConstantVelocity()
+    {
+        using var model = new SimVPModelFactory().Create(SmallModels.Config().With("residual", true).With("warp", true).With("flow_prior", true), null);
+        model.Module.eval();
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        var frames = SmallModels.Frames01(CPU, batch: 2);
+        int f = SmallModels.Frames;
+        var last = frames.select(1, f - 1);
+        var motion = MotionEstimation.Estimate(frames.select(1, f - 2), last);
+        Assert.True(motion.abs().max().item<float>() > 0.1, "the test frames should show some motion");
+
+        var output = model.Forward(frames);
+
+        // The readout starts at zero, so step k is the last frame moved along k times its own motion, and that is the flow handed over.
+        for (int k = 1; k <= f; k++)
+        {
+            TensorAssert.Close(FlowSampling.Warp(last, motion * k), output.Prediction.select(1, k - 1), 1e-5, 0, $"step {k}");
+            TensorAssert.Close(motion * k, output.Flow!.select(1, k - 1), 1e-5, 0, $"flow of step {k}");
+        }
+    }
+
+    [Fact]
+    public void FlowPriorIsOffByDefaultAndNeedsWarpAndTwoContextFrames()
+    {
+        Assert.False(SimVPSettings.From(SmallModels.Config()).FlowPrior);
+        Assert.False(new SimVPModelFactory().DefaultConfig(4, 4, 1, 16, 16).Parameters.ContainsKey("flow_prior"));
+        var e = Assert.Throws<ArgumentException>(() => SimVPSettings.From(SmallModels.Config().With("residual", true).With("flow_prior", true)));
+        Assert.Contains("flow_prior needs warp", e.Message, StringComparison.Ordinal);
+        var one = new SimVPModelFactory().DefaultConfig(1, 1, 1, 16, 16).With("N_S", 2).With("residual", true).With("warp", true).With("flow_prior", true);
+        e = Assert.Throws<ArgumentException>(() => SimVPSettings.From(one));
+        Assert.Contains("at least two context frames", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheFlowPriorTrainsTheReadoutAndPassesNoGradientThroughTheEstimate()
+    {
+        using var model = new SimVPModelFactory().Create(SmallModels.Config().With("residual", true).With("warp", true).With("flow_prior", true), null);
+        var frames = SmallModels.Frames01(CPU).requires_grad_();
+        var target = SmallModels.Frames01(CPU, seed: 9);
+        var loss = nn.functional.mse_loss(model.Forward(frames).Prediction, target);
+        loss.backward();
+        var grad = model.Module.named_parameters().Single(p => p.name == "dec.readout.weight").parameter.grad!;
+        Assert.True(grad.narrow(0, SmallModels.Channels, 2).abs().sum().item<float>() > 0, "the flow rows receive no gradient");
+        Assert.True(float.IsFinite(frames.grad!.abs().sum().item<float>()), "the gradient to the frames is not finite");
+    }
 }

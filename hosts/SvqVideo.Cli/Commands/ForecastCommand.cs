@@ -29,13 +29,14 @@ internal static class ForecastCommand
     private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
     private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
     private static readonly Option<bool?> FitWarp = new("--warp") { Description = "With --fit: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; needs --residual true; true or false (default: as --residual)" };
+    private static readonly Option<bool?> FitFlowPrior = new("--flow-prior") { Description = "With --fit and --warp: each forecast step's flow starts from the last frame's own motion (estimated from the last two context frames without parameters) carried on at constant velocity, and the fit learns corrections to it; true or false (default: the fit preset's)" };
     private static readonly Option<string> FullSize = new("--full-size") { Description = "How the forecast is written when the video is larger than the model's frame: change (the full-size last frame plus the upsampled predicted change) or motion (for a warping model, as --fit's: the full-size frame moved along the model's upsampled flow plus the upsampled rest of the change, which keeps moving detail sharp; measured in BENCHMARKS.md against change: better on 96x72 clips, worse on 160x128 ones)", DefaultValueFactory = _ => "change" };
     private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
     public static Command Create()
     {
         var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
-        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitDamping, FullSize })
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitFlowPrior, FitDamping, FullSize })
         {
             cmd.Options.Add(o);
         }
@@ -57,7 +58,7 @@ internal static class ForecastCommand
         bool useMotion = UseMotion(parse.GetValue(FullSize));
         if (fit is not null)
         {
-            FitWarpSetting(parse.GetValue(FitResidual), parse.GetValue(FitWarp));
+            FitFlowPriorSetting(FitWarpSetting(parse.GetValue(FitResidual), parse.GetValue(FitWarp)), parse.GetValue(FitFlowPrior));
         }
 
         var inputs = ExpandInputs(parse.GetValue(Input)!);
@@ -282,6 +283,21 @@ internal static class ForecastCommand
         return warp ?? residual;
     }
 
+    /// <summary>
+    /// <c>--flow-prior</c>'s value for the plan: as given, <c>false</c> when warping is off (the prior is a flow), or
+    /// <see langword="null"/> to keep the fit preset's.
+    /// </summary>
+    /// <exception cref="CliException">Usage: <c>--flow-prior true</c> without warping.</exception>
+    internal static bool? FitFlowPriorSetting(bool warp, bool? flowPrior)
+    {
+        if (flowPrior == true && !warp)
+        {
+            throw new CliException(ExitCodes.Usage, "--flow-prior true needs --warp true: the prior is a flow the last frame is moved along");
+        }
+
+        return warp ? flowPrior : false;
+    }
+
     private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, bool useMotion, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
     {
         var (width, height) = Sizes.Parse(parse.GetValue(FitSize)!);
@@ -315,6 +331,7 @@ internal static class ForecastCommand
         bool warp = FitWarpSetting(residual, parse.GetValue(FitWarp));
         plan.Set("model", "residual", residual);
         plan.Set("model", "warp", warp);
+        plan.Set("model", "flow_prior", FitFlowPriorSetting(warp, parse.GetValue(FitFlowPrior)));
 
         plan.Set("training", "max_wall_time", parse.GetValue(Fit));
         plan.Set("training", "batch_size", Math.Min(RunPlan.Int(plan.Training, "batch_size", 8), trainSet.Count));
@@ -357,6 +374,7 @@ internal static class ForecastCommand
                 ["stop"] = result.Reason.ToString(),
                 ["residual"] = residual,
                 ["warp"] = warp,
+                ["flow_prior"] = model.Config.GetBool("flow_prior", false),
                 ["size"] = $"{width}x{height}",
                 ["damping"] = damping is null ? null : new JsonArray([.. damping.Scales.Select(v => JsonValue.Create(Math.Round(v, 4)))]),
                 ["loss"] = new JsonObject
