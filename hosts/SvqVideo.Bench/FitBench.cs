@@ -94,6 +94,8 @@ internal static class FitBench
                 ["extra_args"] = options.FitArgs.Count == 0 ? null : string.Join(' ', options.FitArgs),
                 ["residual"] = fit?["residual"]?.DeepClone(),
                 ["warp"] = fit?["warp"]?.DeepClone(),
+                ["flow_prior"] = fit?["flow_prior"]?.DeepClone(),
+                ["flow_prior_check"] = fit?["flow_prior_check"]?.DeepClone(),
                 ["model_size"] = fit?["size"]?.DeepClone(),
                 ["steps"] = fit?["steps"]?.DeepClone(),
                 ["wall_seconds"] = seconds,

@@ -84,11 +84,11 @@ internal static class ReportTables
 
         if (report["forecast_fit"] is JsonArray fits)
         {
-            sb.AppendLine("| clip | size | fit | model size | residual | warp | steps | wall s | MSE model | MSE copy-last | MSE blank | model / copy-last | undamped / copy-last | --full-size motion / copy-last | SSIM model | SSIM copy-last | SSIM --full-size motion |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            sb.AppendLine("| clip | size | fit | model size | residual | warp | flow prior | steps | wall s | MSE model | MSE copy-last | MSE blank | model / copy-last | undamped / copy-last | --full-size motion / copy-last | SSIM model | SSIM copy-last | SSIM --full-size motion |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in fits.OfType<JsonObject>())
             {
-                sb.AppendLine(r["error"] is { } e ? Inv($"| {e} |") : Inv($"| {r["kind"]} | {r["width"]}x{r["height"]}x{r["channels"]} | {r["fit"]} | {r["model_size"]} | {r["residual"]} | {r["warp"]} | {r["steps"]} | {F(r["wall_seconds"])} | {F(r["mse_model"])} | {F(r["mse_copy_last_frame"])} | {F(r["mse_blank_frame"])} | {F(r["ratio_to_copy_last"])} | {(r["ratio_undamped_to_copy_last"] is null ? "—" : F(r["ratio_undamped_to_copy_last"]))} | {(r["ratio_motion_rule_to_copy_last"] is null ? "—" : F(r["ratio_motion_rule_to_copy_last"]))} | {F(r["ssim_model"])} | {F(r["ssim_copy_last_frame"])} | {(r["ssim_model_motion_rule"] is null ? "—" : F(r["ssim_model_motion_rule"]))} |"));
+                sb.AppendLine(r["error"] is { } e ? Inv($"| {e} |") : Inv($"| {r["kind"]} | {r["width"]}x{r["height"]}x{r["channels"]} | {r["fit"]} | {r["model_size"]} | {r["residual"]} | {r["warp"]} | {(r["flow_prior"] is null ? "—" : r["flow_prior"])} | {r["steps"]} | {F(r["wall_seconds"])} | {F(r["mse_model"])} | {F(r["mse_copy_last_frame"])} | {F(r["mse_blank_frame"])} | {F(r["ratio_to_copy_last"])} | {(r["ratio_undamped_to_copy_last"] is null ? "—" : F(r["ratio_undamped_to_copy_last"]))} | {(r["ratio_motion_rule_to_copy_last"] is null ? "—" : F(r["ratio_motion_rule_to_copy_last"]))} | {F(r["ssim_model"])} | {F(r["ssim_copy_last_frame"])} | {(r["ssim_model_motion_rule"] is null ? "—" : F(r["ssim_model_motion_rule"]))} |"));
             }
 
             sb.AppendLine();

@@ -54,6 +54,30 @@ public static class Evaluation
     }
 
     /// <summary>
+    /// The constant-velocity forecast of <paramref name="context"/> (B, T, C, H, W), T ≥ 2, for <paramref name="horizon"/>
+    /// frames: the last frame's motion since the frame before it (<see cref="MotionEstimation.Estimate"/>) carried on, so
+    /// step k is the last frame moved along k times that motion (<see cref="FlowSampling.Warp"/>). It is what an untrained
+    /// SimVP with <c>flow_prior</c> forecasts in its first pass.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two context frames.</exception>
+    public static Tensor ConstantVelocity(Tensor context, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        long t = context.shape[1];
+        if (context.dim() != 5 || t < 2)
+        {
+            throw new ArgumentException($"the constant-velocity forecast needs (B, T, C, H, W) context with T >= 2, got {string.Join('x', context.shape)}", nameof(context));
+        }
+
+        using var scope = NewDisposeScope();
+        var last = context.select(1, t - 1);
+        var motion = MotionEstimation.Estimate(context.select(1, t - 2), last);
+        var steps = Enumerable.Range(1, horizon).Select(k => FlowSampling.Warp(last, motion * k)).ToArray();
+        return scope.MoveToOuter(stack(steps, 1));
+    }
+
+    /// <summary>
     /// Evaluates the blank-frame forecast (every future frame is one flat colour: the mean of the context frames, per
     /// clip and channel), the other baseline every model must beat: on sparse content such as Moving-MNIST it
     /// beats copying the last frame, and a model that only learnt the background scores like it.

@@ -35,19 +35,21 @@ public sealed class FitBudgetTests
         Assert.Contains("--residual true", e.Message, StringComparison.Ordinal);
     }
     [Theory]
-    [InlineData(true, null, null)]
-    [InlineData(true, true, true)]
-    [InlineData(true, false, false)]
-    [InlineData(false, null, false)]
-    [InlineData(false, false, false)]
-    public void FlowPriorKeepsThePresetsUnlessGivenAndIsOffWithoutWarp(bool warp, bool? flowPrior, bool? expected) =>
+    [InlineData(true, "auto", null)]
+    [InlineData(true, "TRUE", true)]
+    [InlineData(true, "false", false)]
+    [InlineData(false, "auto", false)]
+    [InlineData(false, "false", false)]
+    public void FlowPriorIsDecidedByTheCheckUnlessGivenAndIsOffWithoutWarp(bool warp, string flowPrior, bool? expected) =>
         Assert.Equal(expected, ForecastCommand.FitFlowPriorSetting(warp, flowPrior));
 
-    [Fact]
-    public void FlowPriorWithoutWarpIsAUsageError()
+    [Theory]
+    [InlineData(false, "true", "--warp true")]
+    [InlineData(true, "sometimes", "auto, true or false")]
+    public void ABadFlowPriorIsAUsageError(bool warp, string flowPrior, string message)
     {
-        var e = Assert.Throws<CliException>(() => ForecastCommand.FitFlowPriorSetting(warp: false, flowPrior: true));
+        var e = Assert.Throws<CliException>(() => ForecastCommand.FitFlowPriorSetting(warp, flowPrior));
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
-        Assert.Contains("--warp true", e.Message, StringComparison.Ordinal);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 }

@@ -48,6 +48,13 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.True(doc.RootElement.GetProperty("fit").GetProperty("residual").GetBoolean());
         Assert.True(doc.RootElement.GetProperty("fit").GetProperty("warp").GetBoolean());
 
+        // --flow-prior auto: the check scored carrying the motion on against copy-last on the training clips, and decided.
+        var check = doc.RootElement.GetProperty("fit").GetProperty("flow_prior_check");
+        double constantVelocity = check.GetProperty("constant_velocity_loss").GetDouble(), copyLast = check.GetProperty("copy_last_loss").GetDouble();
+        Assert.True(copyLast > 0 && constantVelocity > 0);
+        Assert.True(check.GetProperty("clips").GetInt32() > 0);
+        Assert.Equal(constantVelocity < SvqVideo.Training.FlowPriorVerdict.RequiredRatio * copyLast, doc.RootElement.GetProperty("fit").GetProperty("flow_prior").GetBoolean());
+
         // With --damping: one scale in [0, 1] per fitted forecast step (min(--frames, --frames-in) = 4), and the
         // held-out report has the damped model's metrics beside the plain model's.
         var scales = doc.RootElement.GetProperty("fit").GetProperty("damping").EnumerateArray().Select(e => e.GetDouble()).ToList();
@@ -175,6 +182,8 @@ public sealed class ForecastCommandTests : IDisposable
     [Theory]
     [InlineData("--full-size must be change or motion", "--full-size", "sharp")]
     [InlineData("--warp true needs --residual true", "--residual", "false", "--warp", "true")]
+    [InlineData("--flow-prior true needs --warp true", "--warp", "false", "--flow-prior", "true")]
+    [InlineData("--flow-prior must be auto, true or false", "--flow-prior", "maybe")]
     public void AnUnknownOrContradictorySettingIsRejectedBeforeAnyWork(string message, params string[] settings)
     {
         var video = TestVideos.MovingSquare(In("w.mp4"), 30, 32, 32);

@@ -29,7 +29,7 @@ internal static class ForecastCommand
     private static readonly Option<string> FitQuantizer = new("--quantizer") { Description = "With --fit: quantizer plugin (the model and training settings are the 'fit' preset's)", DefaultValueFactory = _ => "svq" };
     private static readonly Option<bool> FitResidual = new("--residual") { Description = "With --fit: residual forecasting (the model predicts the change from the last frame, so it starts as copy-last-frame); true or false", DefaultValueFactory = _ => true };
     private static readonly Option<bool?> FitWarp = new("--warp") { Description = "With --fit: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; needs --residual true; true or false (default: as --residual)" };
-    private static readonly Option<bool?> FitFlowPrior = new("--flow-prior") { Description = "With --fit and --warp: each forecast step's flow starts from the last frame's own motion (estimated from the last two context frames without parameters) carried on at constant velocity, and the fit learns corrections to it; true or false (default: the fit preset's)" };
+    private static readonly Option<string> FitFlowPrior = new("--flow-prior") { Description = "With --fit and --warp: each forecast step's flow starts from the last frame's own motion (estimated from the last two context frames without parameters) carried on at constant velocity, and the fit learns corrections to it; auto (on when carrying the motion on scores under 0.8 of copying the last frame's loss on the video's own training clips, checked before fitting), true or false", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string> FullSize = new("--full-size") { Description = "How the forecast is written when the video is larger than the model's frame: change (the full-size last frame plus the upsampled predicted change) or motion (for a warping model, as --fit's: the full-size frame moved along the model's upsampled flow plus the upsampled rest of the change, which keeps moving detail sharp; measured in BENCHMARKS.md against change: better on 96x72 clips, worse on 160x128 ones)", DefaultValueFactory = _ => "change" };
     private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
@@ -284,18 +284,25 @@ internal static class ForecastCommand
     }
 
     /// <summary>
-    /// <c>--flow-prior</c>'s value for the plan: as given, <c>false</c> when warping is off (the prior is a flow), or
-    /// <see langword="null"/> to keep the fit preset's.
+    /// <c>--flow-prior</c>'s effective value: <c>true</c> or <c>false</c> as given, <c>false</c> whenever warping is off
+    /// (the prior is a flow), or <see langword="null"/> for <c>auto</c> with warping: decided by <see cref="FlowPriorCheck"/>.
     /// </summary>
-    /// <exception cref="CliException">Usage: <c>--flow-prior true</c> without warping.</exception>
-    internal static bool? FitFlowPriorSetting(bool warp, bool? flowPrior)
+    /// <exception cref="CliException">Usage: a value other than auto, true or false, or <c>true</c> without warping.</exception>
+    internal static bool? FitFlowPriorSetting(bool warp, string? flowPrior)
     {
-        if (flowPrior == true && !warp)
+        bool? value = flowPrior?.Trim().ToLowerInvariant() switch
+        {
+            null or "auto" => null,
+            "true" => true,
+            "false" => false,
+            _ => throw new CliException(ExitCodes.Usage, $"--flow-prior must be auto, true or false, got '{flowPrior}'"),
+        };
+        if (value == true && !warp)
         {
             throw new CliException(ExitCodes.Usage, "--flow-prior true needs --warp true: the prior is a flow the last frame is moved along");
         }
 
-        return warp ? flowPrior : false;
+        return warp ? value : false;
     }
 
     private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, bool useMotion, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
@@ -331,20 +338,30 @@ internal static class ForecastCommand
         bool warp = FitWarpSetting(residual, parse.GetValue(FitWarp));
         plan.Set("model", "residual", residual);
         plan.Set("model", "warp", warp);
-        plan.Set("model", "flow_prior", FitFlowPriorSetting(warp, parse.GetValue(FitFlowPrior)));
+        bool? flowPrior = FitFlowPriorSetting(warp, parse.GetValue(FitFlowPrior));
 
         plan.Set("training", "max_wall_time", parse.GetValue(Fit));
         plan.Set("training", "batch_size", Math.Min(RunPlan.Int(plan.Training, "batch_size", 8), trainSet.Count));
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
         try
         {
+            var options = plan.TrainingOptions(ctx, work.FullName) with { MaxWallTime = budget };
+
+            // auto: carry the video's motion on only where that clearly beats copying the last frame on its own training clips.
+            var priorCheck = flowPrior is null && framesIn >= 2 ? FlowPriorCheck.Run(trainSet, options, 0, ct) : null;
+            flowPrior ??= priorCheck?.PriorHelps ?? false;
+            plan.Set("model", "flow_prior", flowPrior);
+            if (!ctx.Json && priorCheck is not null)
+            {
+                ctx.Ui.MarkupLine($"[grey]flow prior {(flowPrior.Value ? "on" : "off")}: carrying the last frame's motion on scores {priorCheck.PriorLoss:G4} against copy-last-frame's {priorCheck.CopyLastLoss:G4} on {priorCheck.Clips} training clips[/]");
+            }
+
             using var model = PlanModels.Build(plan, ctx.Catalog(), trainSet);
             if (!ctx.Json)
             {
                 ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(input)} for {budget.TotalSeconds:F0} s of the --fit budget[/]");
             }
 
-            var options = plan.TrainingOptions(ctx, work.FullName) with { MaxWallTime = budget };
             var result = TrainingRunner.Run(ctx, model, trainSet, valSet, options, resume: false, "fit", ct);
             var best = ctx.LoadModel(result.BestCheckpoint ?? result.LastCheckpoint ?? throw new CliException(ExitCodes.Failure, "fitting produced no checkpoint"));
             if (parse.GetValue(SaveCheckpoint) is { } keep && !many)
@@ -374,7 +391,13 @@ internal static class ForecastCommand
                 ["stop"] = result.Reason.ToString(),
                 ["residual"] = residual,
                 ["warp"] = warp,
-                ["flow_prior"] = model.Config.GetBool("flow_prior", false),
+                ["flow_prior"] = flowPrior.Value,
+                ["flow_prior_check"] = priorCheck is null ? null : new JsonObject
+                {
+                    ["constant_velocity_loss"] = priorCheck.PriorLoss,
+                    ["copy_last_loss"] = priorCheck.CopyLastLoss,
+                    ["clips"] = priorCheck.Clips,
+                },
                 ["size"] = $"{width}x{height}",
                 ["damping"] = damping is null ? null : new JsonArray([.. damping.Scales.Select(v => JsonValue.Create(Math.Round(v, 4)))]),
                 ["loss"] = new JsonObject
