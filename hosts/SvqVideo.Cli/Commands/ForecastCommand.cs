@@ -345,21 +345,23 @@ internal static class ForecastCommand
         var work = Directory.CreateTempSubdirectory("svqvideo-fit-");
         try
         {
+            // The plugins first: a missing plugin folder is the one line the user sees, before any work.
+            var catalog = ctx.Catalog();
             var options = plan.TrainingOptions(ctx, work.FullName) with { MaxWallTime = budget };
 
             // auto: carry the video's motion on only where that clearly beats copying the last frame on its own training clips.
             var priorCheck = flowPrior is null && framesIn >= 2 ? FlowPriorCheck.Run(trainSet, options, 0, ct) : null;
             flowPrior ??= priorCheck?.PriorHelps ?? false;
             plan.Set("model", "flow_prior", flowPrior);
-            if (!ctx.Json && priorCheck is not null)
-            {
-                ctx.Ui.MarkupLine($"[grey]flow prior {(flowPrior.Value ? "on" : "off")}: carrying the last frame's motion on scores {priorCheck.PriorLoss:G4} against copy-last-frame's {priorCheck.CopyLastLoss:G4} on {priorCheck.Clips} training clips[/]");
-            }
 
-            using var model = PlanModels.Build(plan, ctx.Catalog(), trainSet);
+            using var model = PlanModels.Build(plan, catalog, trainSet);
             if (!ctx.Json)
             {
                 ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(input)} for {budget.TotalSeconds:F0} s of the --fit budget[/]");
+                if (priorCheck is not null)
+                {
+                    ctx.Ui.MarkupLine($"[grey]flow prior {(flowPrior.Value ? "on" : "off")}: carrying the last frame's motion on scores {priorCheck.PriorLoss:G4} against copy-last-frame's {priorCheck.CopyLastLoss:G4} on {priorCheck.Clips} training clips (on below {FlowPriorVerdict.RequiredRatio:G2} of it)[/]");
+                }
             }
 
             var result = TrainingRunner.Run(ctx, model, trainSet, valSet, options, resume: false, "fit", ct);
