@@ -129,8 +129,7 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
         long b = frames.shape[0];
         using var scope = NewDisposeScope();
         var motion = MotionEstimation.Estimate(frames.select(1, s.FramesIn - 2), frames.select(1, s.FramesIn - 1));
-        var steps = arange(1, s.FramesIn + 1, dtype: motion.dtype, device: motion.device).view(1, s.FramesIn, 1, 1, 1);
-        return scope.MoveToOuter((motion.unsqueeze(1) * steps).reshape(b * s.FramesIn, 2, s.Height, s.Width));
+        return scope.MoveToOuter(MotionEstimation.CarriedOn(motion, s.FramesIn).reshape(b * s.FramesIn, 2, s.Height, s.Width));
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The passes' tensors belong to the dispose scope opened here, which frees them.")]
@@ -211,7 +210,7 @@ internal sealed class SimVPModel : nn.Module, IMotionForecastModel, ILatentEncod
                 string motion = MotionEstimation.ExportOnnx(graph, graph.Reshape(graph.Slice(input, 1, s.FramesIn - 2, s.FramesIn - 1), -1, s.Channels, s.Height, s.Width), graph.Reshape(graph.Slice(input, 1, s.FramesIn - 1, s.FramesIn), -1, s.Channels, s.Height, s.Width), s.Channels, s.Height, s.Width);
                 using (NewDisposeScope())
                 {
-                    string steps = graph.Initializer("prior_steps", arange(1, s.FramesIn + 1, dtype: ScalarType.Float32).view(1, s.FramesIn, 1, 1, 1));
+                    string steps = graph.Initializer("prior_steps", MotionEstimation.StepFactors(s.FramesIn, ScalarType.Float32, CPU));
                     prior = graph.Reshape(graph.Op("Mul", [graph.Op("Unsqueeze", [motion, graph.Int64s("step_axis", 1)]), steps]), -1, 2, s.Height, s.Width);
                 }
             }

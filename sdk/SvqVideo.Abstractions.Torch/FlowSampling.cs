@@ -40,6 +40,7 @@ public static class FlowSampling
     /// <summary>The scale (2) from pixels (x, y) to grid coordinates: a pixel is 2 / (size − 1) of the grid.</summary>
     public static Tensor PixelToGrid(long height, long width, ScalarType dtype, Device device) =>
         tensor(new[] { 2f / Math.Max(1, width - 1), 2f / Math.Max(1, height - 1) }, dtype: dtype, device: device);
+
     /// <summary>
     /// ONNX form of <see cref="Warp"/> for frames of a fixed <paramref name="height"/> × <paramref name="width"/>: the
     /// identity grid as an initializer plus the flow scaled to grid units, and <c>GridSample</c> (opset 16+).

@@ -60,9 +60,7 @@ public static class MotionEstimation
             laterLevels.Add(nn.functional.avg_pool2d(laterLevels[^1], 2));
         }
 
-        long channels = a.shape[1];
-        var sobelX = (tensor(new float[] { -1, 0, 1, -2, 0, 2, -1, 0, 1 }, dtype: a.dtype, device: a.device).view(1, 1, 3, 3) / 8).expand(channels, 1, 3, 3).contiguous();
-        var sobelY = sobelX.transpose(2, 3).contiguous();
+        var (sobelX, sobelY) = Sobel(a.shape[1], a.dtype, a.device);
         Tensor? flow = null;
         for (int l = earlierLevels.Count - 1; l >= 0; l--)
         {
@@ -79,6 +77,22 @@ public static class MotionEstimation
         var still = Pool((a - b).square().sum([1], keepdim: true), CheckWindow);
         return scope.MoveToOuter(flow! * moved.lt(still).to(flow!.dtype));
     }
+
+    /// <summary>
+    /// The flow of each of <paramref name="steps"/> steps when <paramref name="motion"/> (N, 2, H, W), one step's, is
+    /// carried on at constant velocity: (N, steps, 2, H, W), step k (from 1) at k times the motion.
+    /// </summary>
+    public static Tensor CarriedOn(Tensor motion, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(motion);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(motion.unsqueeze(1) * StepFactors(steps, motion.dtype, motion.device));
+    }
+
+    /// <summary>1, 2, …, <paramref name="steps"/> shaped (1, steps, 1, 1, 1): the factors of <see cref="CarriedOn"/>.</summary>
+    public static Tensor StepFactors(int steps, ScalarType dtype, Device device) =>
+        arange(1, steps + 1, dtype: dtype, device: device).view(1, steps, 1, 1, 1);
 
     /// <summary>Pyramid levels for a frame of this size: halving while the smaller side stays at least 16 pixels, at most <see cref="MaxLevels"/>.</summary>
     public static int LevelCount(long height, long width)
@@ -123,12 +137,25 @@ public static class MotionEstimation
     private static Tensor Upsample(Tensor flow, long height, long width)
     {
         using var scope = NewDisposeScope();
-        double sx = (width - 1) / (double)Math.Max(1, flow.shape[3] - 1);
-        double sy = (height - 1) / (double)Math.Max(1, flow.shape[2] - 1);
         var up = nn.functional.interpolate(flow, [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
-        var scale = tensor(new[] { (float)sx, (float)sy }, dtype: flow.dtype, device: flow.device).view(1, 2, 1, 1);
-        return scope.MoveToOuter(up * scale);
+        return scope.MoveToOuter(up * LevelScale(flow.shape[2], flow.shape[3], height, width, flow.dtype, flow.device));
     }
+
+    /// <summary>
+    /// (1, 2, 1, 1): how a flow in pixels of a coarser level (<paramref name="fromHeight"/> × <paramref name="fromWidth"/>)
+    /// scales, x then y, on a finer one, with pixel centres on the corners as the upsampling puts them.
+    /// </summary>
+    private static Tensor LevelScale(long fromHeight, long fromWidth, long toHeight, long toWidth, ScalarType dtype, Device device) =>
+        tensor(new[] { (float)((toWidth - 1) / (double)Math.Max(1, fromWidth - 1)), (float)((toHeight - 1) / (double)Math.Max(1, fromHeight - 1)) }, dtype: dtype, device: device).view(1, 2, 1, 1);
+
+    /// <summary>The Sobel kernels (scaled by 1/8) for x and y, one per channel for a grouped convolution, (C, 1, 3, 3).</summary>
+    private static (Tensor X, Tensor Y) Sobel(long channels, ScalarType dtype, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new float[] { -1, 0, 1, -2, 0, 2, -1, 0, 1 }, dtype: dtype, device: device).view(1, 1, 3, 3) / 8;
+        return (scope.MoveToOuter(x.expand(channels, 1, 3, 3).contiguous()), scope.MoveToOuter(x.transpose(2, 3).expand(channels, 1, 3, 3).contiguous()));
+    }
+
     /// <summary>
     /// ONNX form of <see cref="Estimate"/> for frames of a fixed size and channel count: the same pyramid, refinements
     /// and check, from <c>Pad</c> (edge), <c>AveragePool</c>, grouped <c>Conv</c>, <c>GridSample</c> and <c>Resize</c>
@@ -155,9 +182,9 @@ public static class MotionEstimation
             laterLevels.Add(graph.Op("AveragePool", [laterLevels[^1]], ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 })));
         }
 
-        var sobel = tensor(new float[] { -1, 0, 1, -2, 0, 2, -1, 0, 1 }).view(1, 1, 3, 3) / 8;
-        string sobelX = graph.Initializer("sobel_x", sobel.expand(channels, 1, 3, 3).contiguous());
-        string sobelY = graph.Initializer("sobel_y", sobel.transpose(2, 3).expand(channels, 1, 3, 3).contiguous());
+        var (kernelX, kernelY) = Sobel(channels, ScalarType.Float32, CPU);
+        string sobelX = graph.Initializer("sobel_x", kernelX);
+        string sobelY = graph.Initializer("sobel_y", kernelY);
         string? flow = null;
         for (int l = sizes.Count - 1; l >= 0; l--)
         {
@@ -172,8 +199,7 @@ public static class MotionEstimation
                 var (ph, pw) = sizes[l + 1];
                 string size = graph.Op("Concat", [graph.Slice(graph.Op("Shape", [flow]), 0, 0, 2), graph.Int64s("level_size", h, w)], ("axis", 0L));
                 string up = graph.Op("Resize", [flow, "", "", size], ("mode", "linear"), ("coordinate_transformation_mode", "align_corners"));
-                var scale = tensor(new[] { (float)((w - 1) / (double)Math.Max(1, pw - 1)), (float)((h - 1) / (double)Math.Max(1, ph - 1)) }).view(1, 2, 1, 1);
-                flow = graph.Op("Mul", [up, graph.Initializer("level_scale", scale)]);
+                flow = graph.Op("Mul", [up, graph.Initializer("level_scale", LevelScale(ph, pw, h, w, ScalarType.Float32, CPU))]);
             }
 
             for (int i = 0; i < Iterations; i++)

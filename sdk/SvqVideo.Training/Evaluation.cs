@@ -72,9 +72,10 @@ public static class Evaluation
 
         using var scope = NewDisposeScope();
         var last = context.select(1, t - 1);
-        var motion = MotionEstimation.Estimate(context.select(1, t - 2), last);
-        var steps = Enumerable.Range(1, horizon).Select(k => FlowSampling.Warp(last, motion * k)).ToArray();
-        return scope.MoveToOuter(stack(steps, 1));
+        var flows = MotionEstimation.CarriedOn(MotionEstimation.Estimate(context.select(1, t - 2), last), horizon);
+        long b = context.shape[0], c = context.shape[2], h = context.shape[3], w = context.shape[4];
+        var frames = last.unsqueeze(1).expand(b, horizon, c, h, w).reshape(b * horizon, c, h, w);
+        return scope.MoveToOuter(FlowSampling.Warp(frames, flows.reshape(b * horizon, 2, h, w)).reshape(b, horizon, c, h, w));
     }
 
     /// <summary>

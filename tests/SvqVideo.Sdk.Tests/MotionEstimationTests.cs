@@ -88,6 +88,19 @@ public sealed class MotionEstimationTests
     public void SmallFramesGetFewerLevels(int h, int w, int levels) => Assert.Equal(levels, MotionEstimation.LevelCount(h, w));
 
     [Fact]
+    public void CarryingMotionOnGivesStepKTimesTheMotion()
+    {
+        using var scope = NewDisposeScope();
+        var motion = randn(2, 2, 5, 7);
+        var steps = MotionEstimation.CarriedOn(motion, 4);
+        Assert.Equal(new long[] { 2, 4, 2, 5, 7 }, steps.shape);
+        for (int k = 1; k <= 4; k++)
+        {
+            Assert.Equal(0f, (steps.select(1, k - 1) - (motion * k)).abs().max().item<float>());
+        }
+    }
+
+    [Fact]
     public void FramesOfDifferentShapesAreRefused()
     {
         using var scope = NewDisposeScope();
