@@ -21,9 +21,10 @@ internal static class FrameConverter
             throw new ArgumentException($"frame depth {decoded.Depth()} is not 8-bit", nameof(decoded));
         }
 
-        using var colour = ConvertColour(decoded, format);
-        using var sized = Fit(colour ?? decoded, format);
-        var final = sized ?? colour ?? decoded;
+        using var halved = Halve(decoded, format);
+        using var colour = ConvertColour(halved ?? decoded, format);
+        using var sized = Fit(colour ?? halved ?? decoded, format);
+        var final = sized ?? colour ?? halved ?? decoded;
         CopyPixels(final, destination[..format.FrameBytes]);
     }
 
@@ -49,6 +50,34 @@ internal static class FrameConverter
                 dst[i] = hwc[j] / 255f;
             }
         }
+    }
+
+    /// <summary>
+    /// For an area resize to a frame at least four times smaller on both sides (a 1080p video read at 64×64): halves the
+    /// frame by 2×2 averaging while it stays that large, so the final area resize works on a small frame. OpenCV's area
+    /// resize at a non-integer ratio cost 22 ms for 1920×1080 → 64×64, against about 8 ms with the halvings; the result
+    /// differs from the direct one by 8-bit rounding and, where the ratio is not a whole number, by how the partly covered
+    /// source pixels at block edges are weighted. Null when nothing is halved.
+    /// </summary>
+    private static Mat? Halve(Mat src, FrameFormat format)
+    {
+        if (format.Interpolation != FrameInterpolation.Area || format.Resize != ResizeMode.Stretch)
+        {
+            return null;
+        }
+
+        Mat? current = null;
+        int cols = src.Cols, rows = src.Rows;
+        while (cols >= 4 * format.Width && rows >= 4 * format.Height)
+        {
+            (cols, rows) = (cols / 2, rows / 2);
+            var next = new Mat();
+            Cv2.Resize(current ?? src, next, new Size(cols, rows), 0, 0, InterpolationFlags.Area);
+            current?.Dispose();
+            current = next;
+        }
+
+        return current;
     }
 
     private static Mat? ConvertColour(Mat src, FrameFormat format)

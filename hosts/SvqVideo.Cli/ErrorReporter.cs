@@ -34,7 +34,10 @@ internal static class ErrorReporter
         IOException io => (ExitCodes.Output, io.Message),
         AggregateException { InnerExceptions.Count: 1 } agg => Classify(agg.InnerExceptions[0]),
         TypeInitializationException t when t.InnerException is not null => Classify(t.InnerException),
-        _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}"),
+        OutOfMemoryException => (ExitCodes.Failure, "out of memory; forecast fewer frames, use a smaller --size or --fit-window, or free memory, and run it again"),
+        OverflowException => (ExitCodes.Failure, "a size is too large to compute (an internal count overflowed); use fewer frames or a smaller size, and report it with --verbose's details"),
+        // Anything else is a bug or an unforeseen condition: its message, never its type name (--verbose shows the trace).
+        _ => (ExitCodes.Failure, $"unexpected failure: {e.Message} (run with --verbose for the details)"),
     };
 
     private static string OneLine(string text)

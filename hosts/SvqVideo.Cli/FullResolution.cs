@@ -1,3 +1,4 @@
+using SvqVideo.Datasets;
 using SvqVideo.Torch;
 using static TorchSharp.torch;
 
@@ -10,106 +11,133 @@ namespace SvqVideo.Cli;
 /// is exactly the video's last frame; upsampling the small forecast itself would blur the whole picture. When the model
 /// forecasts by moving pixels (<see cref="MotionForecast.HasMotion"/>), what moves keeps its detail too: the
 /// full-resolution frame is moved along the upsampled flow, and only the rest of the change is upsampled.
+/// Frames are made one at a time (<see cref="Frames"/>), so a long forecast of a large video holds a few full-size
+/// frames, not all of them.
 /// </summary>
 internal static class FullResolution
 {
     /// <summary>
-    /// With motion, each forecast frame t is its source frame at full resolution (the last context frame, or an earlier
-    /// output frame) sampled along the flow scaled to the full size, plus the upsampled part of the small forecast that
-    /// the same motion of the small source frame does not explain, clipped to [0, 1]. At the model's own size that
-    /// is exactly the small forecast; where the flow is zero it is the frame-difference rule above.
+    /// The forecast frames at <paramref name="width"/>×<paramref name="height"/>, one C×H×W array at a time, in order.
+    /// Without motion (or at the model's own size) frame t is <paramref name="nativeLast"/> plus the upsampled
+    /// <c>forecast[t] − smallLast</c>. With motion, frame t is its source at full resolution (the last context frame,
+    /// or an earlier output frame) sampled along the flow scaled to the full size, plus the upsampled part of the small
+    /// forecast that the same motion of the small source frame does not explain; at the model's own size that is
+    /// exactly the small forecast, and where the flow is zero it is the frame-difference rule. Values are clipped to [0, 1].
     /// </summary>
+    public static IEnumerable<float[]> Frames(float[] smallLast, float[] nativeLast, int width, int height, MotionForecast forecast)
+    {
+        ArgumentNullException.ThrowIfNull(smallLast);
+        ArgumentNullException.ThrowIfNull(nativeLast);
+        ArgumentNullException.ThrowIfNull(forecast);
+        var small = forecast.Frames;
+        if (small.Width == width && small.Height == height)
+        {
+            return Enumerable.Range(0, small.Frames).Select(t => small.Frame(t).ToArray());
+        }
+
+        return forecast.HasMotion ? Moved(smallLast, nativeLast, width, height, forecast) : Changed(smallLast, nativeLast, width, height, small);
+    }
+
+    /// <summary>All of <see cref="Frames"/> as one clip (for small videos and tests).</summary>
     public static FrameClip Forecast(FrameClip smallContext, FrameClip nativeContext, MotionForecast forecast)
     {
         ArgumentNullException.ThrowIfNull(smallContext);
         ArgumentNullException.ThrowIfNull(nativeContext);
         ArgumentNullException.ThrowIfNull(forecast);
-        var small = forecast.Frames;
-        int w = nativeContext.Width, h = nativeContext.Height;
-        if (!forecast.HasMotion || (small.Width == w && small.Height == h))
+        int w = nativeContext.Width, h = nativeContext.Height, c = nativeContext.Channels, frames = forecast.Frames.Frames;
+        var data = FrameClip.Allocate(frames, c, h, w);
+        int t = 0;
+        foreach (var frame in Frames(smallContext.Frame(smallContext.Frames - 1).ToArray(), nativeContext.Frame(nativeContext.Frames - 1).ToArray(), w, h, forecast))
         {
-            return Forecast(smallContext, nativeContext, small);
+            frame.CopyTo(data, (long)t++ * frame.Length);
         }
 
-        int c = small.Channels, sh = small.Height, sw = small.Width, frames = small.Frames;
-        var flowArray = forecast.Flow.ToArray();
-        // The flow in pixels of the full-size frame, upsampled the way the frames were resized (pixel centres at half steps).
-        var scaled = new float[flowArray.Length];
-        int plane = sh * sw;
-        for (int t = 0; t < frames; t++)
-        {
-            for (int k = 0; k < 2; k++)
-            {
-                float f = k == 0 ? (float)w / sw : (float)h / sh;
-                int o = ((t * 2) + k) * plane;
-                for (int i = 0; i < plane; i++)
-                {
-                    scaled[o + i] = flowArray[o + i] * f;
-                }
-            }
-        }
-
-        var nativeFlow = FrameResize.To(new FrameClip(scaled, frames, 2, sh, sw), w, h).Data.ToArray();
-        int frameLength = c * h * w;
-        var output = new float[(long)frames * frameLength];
-        using (NewDisposeScope())
-        {
-            var smallFrames = tensor(small.Data.ToArray(), [frames, c, sh, sw]);
-            var smallLast = tensor(smallContext.Frame(smallContext.Frames - 1).ToArray(), [1, c, sh, sw]);
-            var nativeLast = tensor(nativeContext.Frame(nativeContext.Frames - 1).ToArray(), [1, c, h, w]);
-            var smallFlow = tensor(flowArray, [frames, 2, sh, sw]);
-            var bigFlow = tensor(nativeFlow, [frames, 2, h, w]);
-            var outputs = new Tensor[frames];
-            for (int t = 0; t < frames; t++)
-            {
-                int source = forecast.Sources[t];
-                var smallSource = source < 0 ? smallLast : smallFrames.narrow(0, source, 1);
-                var nativeSource = source < 0 ? nativeLast : outputs[source];
-                var rest = (smallFrames.narrow(0, t, 1) - FlowSampling.Warp(smallSource, smallFlow.narrow(0, t, 1))).contiguous().data<float>().ToArray();
-                var restUp = FrameResize.To(new FrameClip(rest, 1, c, sh, sw), w, h).Data.ToArray();
-                outputs[t] = (FlowSampling.Warp(nativeSource, bigFlow.narrow(0, t, 1)) + tensor(restUp, [1, c, h, w])).clamp(0, 1);
-                outputs[t].contiguous().data<float>().CopyTo(output, t * frameLength);
-            }
-        }
-
-        return new FrameClip(output, frames, c, h, w);
+        return new FrameClip(data, frames, c, h, w);
     }
 
-    public static FrameClip Forecast(FrameClip smallContext, FrameClip nativeContext, FrameClip smallForecast)
+    /// <summary>The frame-difference rule for a forecast without motion.</summary>
+    public static FrameClip Forecast(FrameClip smallContext, FrameClip nativeContext, FrameClip smallForecast) =>
+        Forecast(smallContext, nativeContext, new MotionForecast(smallForecast));
+
+    private static IEnumerable<float[]> Changed(float[] smallLast, float[] nativeLast, int w, int h, FrameClip small)
     {
-        ArgumentNullException.ThrowIfNull(smallContext);
-        ArgumentNullException.ThrowIfNull(nativeContext);
-        ArgumentNullException.ThrowIfNull(smallForecast);
-        int w = nativeContext.Width, h = nativeContext.Height;
-        if (smallForecast.Width == w && smallForecast.Height == h)
+        int c = small.Channels;
+        var change = new float[small.FrameLength];
+        for (int t = 0; t < small.Frames; t++)
         {
-            return smallForecast;
-        }
-
-        var lastSmall = smallContext.Frame(smallContext.Frames - 1);
-        var change = new float[smallForecast.Frames * smallForecast.FrameLength];
-        for (int t = 0; t < smallForecast.Frames; t++)
-        {
-            var frame = smallForecast.Frame(t);
-            var target = change.AsSpan(t * smallForecast.FrameLength, smallForecast.FrameLength);
-            for (int i = 0; i < target.Length; i++)
+            var frame = small.Frame(t);
+            for (int i = 0; i < change.Length; i++)
             {
-                target[i] = frame[i] - lastSmall[i];
+                change[i] = frame[i] - smallLast[i];
+            }
+
+            var output = new float[nativeLast.Length];
+            FrameResize.Frame(change, c, small.Height, small.Width, output, h, w);
+            for (int i = 0; i < output.Length; i++)
+            {
+                output[i] = Math.Clamp(nativeLast[i] + output[i], 0f, 1f);
+            }
+
+            yield return output;
+        }
+    }
+
+    private static IEnumerable<float[]> Moved(float[] smallLast, float[] nativeLast, int w, int h, MotionForecast forecast)
+    {
+        var small = forecast.Frames;
+        int c = small.Channels, sh = small.Height, sw = small.Width, plane = sh * sw;
+        var flow = forecast.Flow;
+        // An output frame is kept only while a later frame is moved from it.
+        var lastUse = new int[small.Frames];
+        Array.Fill(lastUse, -1);
+        for (int t = 0; t < small.Frames; t++)
+        {
+            if (forecast.Sources[t] >= 0)
+            {
+                lastUse[forecast.Sources[t]] = t;
             }
         }
 
-        var upsampled = FrameResize.To(new FrameClip(change, smallForecast.Frames, smallForecast.Channels, smallForecast.Height, smallForecast.Width), w, h);
-        var lastNative = nativeContext.Frame(nativeContext.Frames - 1);
-        var output = upsampled.Data.ToArray();
-        for (int t = 0; t < upsampled.Frames; t++)
+        var kept = new Dictionary<int, float[]>();
+        var smallFlow = new float[2 * plane];
+        var nativeFlow = new float[2 * h * w];
+        var restUp = new float[c * h * w];
+        for (int t = 0; t < small.Frames; t++)
         {
-            var frame = output.AsSpan(t * upsampled.FrameLength, upsampled.FrameLength);
-            for (int i = 0; i < frame.Length; i++)
+            // The flow in pixels of the full-size frame, upsampled the way the frames were resized (pixel centres at half steps).
+            flow.Span.Slice(t * 2 * plane, 2 * plane).CopyTo(smallFlow);
+            for (int i = 0; i < plane; i++)
             {
-                frame[i] = Math.Clamp(lastNative[i] + frame[i], 0f, 1f);
+                smallFlow[i] *= (float)w / sw;
+                smallFlow[plane + i] *= (float)h / sh;
             }
-        }
 
-        return new FrameClip(output, upsampled.Frames, upsampled.Channels, h, w);
+            FrameResize.Frame(smallFlow, 2, sh, sw, nativeFlow, h, w);
+            int source = forecast.Sources[t];
+            float[] output;
+            using (NewDisposeScope())
+            {
+                var smallSource = tensor(source < 0 ? smallLast : small.Frame(source).ToArray(), [1, c, sh, sw]);
+                var target = tensor(small.Frame(t).ToArray(), [1, c, sh, sw]);
+                var flowT = tensor(flow.Span.Slice(t * 2 * plane, 2 * plane).ToArray(), [1, 2, sh, sw]);
+                var rest = (target - FlowSampling.Warp(smallSource, flowT)).contiguous().data<float>().ToArray();
+                FrameResize.Frame(rest, c, sh, sw, restUp, h, w);
+                var nativeSource = tensor(source < 0 ? nativeLast : kept[source], [1, c, h, w]);
+                var moved = (FlowSampling.Warp(nativeSource, tensor(nativeFlow, [1, 2, h, w])) + tensor(restUp, [1, c, h, w])).clamp(0, 1);
+                output = moved.contiguous().data<float>().ToArray();
+            }
+
+            if (source >= 0 && lastUse[source] == t)
+            {
+                kept.Remove(source);
+            }
+
+            if (lastUse[t] > t)
+            {
+                kept[t] = output;
+            }
+
+            yield return output;
+        }
     }
 }

@@ -2,7 +2,7 @@ using SvqVideo.Datasets;
 
 namespace SvqVideo.Cli;
 
-/// <summary>Clips of FramesIn + FramesOut consecutive frames cut from one decoded video (for <c>forecast --fit</c>).</summary>
+/// <summary>Clips of FramesIn + FramesOut consecutive frames cut from a decoded stretch of video (for <c>forecast --fit</c>).</summary>
 internal sealed class InMemoryClips : IClipDataset
 {
     private readonly FrameClip _video;
@@ -34,6 +34,6 @@ internal sealed class InMemoryClips : IClipDataset
     public void CopyClip(int index, Span<float> destination)
     {
         int length = (FramesIn + FramesOut) * _video.FrameLength;
-        _video.Data.Span.Slice(_starts[index] * _video.FrameLength, length).CopyTo(destination);
+        _video.Data.Span.Slice((int)((long)_starts[index] * _video.FrameLength), length).CopyTo(destination);
     }
 }

@@ -20,7 +20,7 @@ public sealed class FrameClip
             throw new ArgumentException($"clip dimensions must be positive, got {frames}x{channels}x{height}x{width}");
         }
 
-        long expected = (long)frames * channels * height * width;
+        long expected = ValueCount(frames, channels, height, width);
         if (data.LongLength != expected)
         {
             throw new ArgumentException($"clip data has {data.LongLength} values but {frames}x{channels}x{height}x{width} needs {expected}", nameof(data));
@@ -31,6 +31,39 @@ public sealed class FrameClip
         Channels = channels;
         Height = height;
         Width = width;
+    }
+
+    /// <summary>The most values one clip can hold: the largest array of floats .NET allocates (about 2^31).</summary>
+    public static long MaxValues => Array.MaxLength;
+
+    /// <summary>
+    /// T·C·H·W in 64 bits, for sizing a clip before allocating it: a video's frames times its pixels easily passes
+    /// 2^31 (a minute of 720p colour is 5·10^9 values), so this count is never done in 32 bits.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+    public static long ValueCount(int frames, int channels, int height, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(frames);
+        ArgumentOutOfRangeException.ThrowIfNegative(channels);
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        return checked((long)frames * channels * height * width);
+    }
+
+    /// <summary>
+    /// A zeroed T×C×H×W buffer for a new clip, or one line saying why it cannot be one (more values than
+    /// <see cref="MaxValues"/>), instead of an overflow deep inside a copy.
+    /// </summary>
+    /// <exception cref="ArgumentException">The clip would hold more than <see cref="MaxValues"/> values.</exception>
+    public static float[] Allocate(int frames, int channels, int height, int width)
+    {
+        long count = ValueCount(frames, channels, height, width);
+        if (count > MaxValues)
+        {
+            throw new ArgumentException($"{frames} frames of {width}x{height}x{channels} are {count:N0} values, more than one clip holds ({MaxValues:N0}); use fewer frames or a smaller frame size");
+        }
+
+        return new float[count];
     }
 
     /// <summary>Number of frames T.</summary>
@@ -56,7 +89,7 @@ public sealed class FrameClip
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Frames);
-        return _data.AsSpan(index * FrameLength, FrameLength);
+        return _data.AsSpan(Offset(index), FrameLength);
     }
 
     /// <summary>A new clip holding frames [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) (copied).</summary>
@@ -65,7 +98,9 @@ public sealed class FrameClip
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Frames);
-        return new FrameClip(_data.AsSpan(start * FrameLength, count * FrameLength).ToArray(), count, Channels, Height, Width);
+        var data = Allocate(count, Channels, Height, Width);
+        _data.AsSpan(Offset(start), data.Length).CopyTo(data);
+        return new FrameClip(data, count, Channels, Height, Width);
     }
 
     /// <summary>Concatenates clips of equal frame shape along time (copied).</summary>
@@ -87,10 +122,10 @@ public sealed class FrameClip
                 throw new ArgumentException($"cannot concatenate a {c.Channels}x{c.Height}x{c.Width} clip with a {first.Channels}x{first.Height}x{first.Width} one", nameof(clips));
             }
 
-            frames += c.Frames;
+            frames = checked(frames + c.Frames);
         }
 
-        var data = new float[(long)frames * first.FrameLength];
+        var data = Allocate(frames, first.Channels, first.Height, first.Width);
         long offset = 0;
         foreach (var c in clips)
         {
@@ -100,6 +135,9 @@ public sealed class FrameClip
 
         return new FrameClip(data, frames, first.Channels, first.Height, first.Width);
     }
+
+    // A frame's first value; within the array, so below 2^31, but counted in 64 bits.
+    private int Offset(int frame) => (int)((long)frame * FrameLength);
 
     /// <summary>The shape as text, e.g. <c>10x1x64x64</c>.</summary>
     public override string ToString() => $"{Frames}x{Channels}x{Height}x{Width}";

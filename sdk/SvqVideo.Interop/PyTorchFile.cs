@@ -91,7 +91,7 @@ internal sealed class PyTorchFile : IDisposable
         }
         catch (Exception e) when (e is not (InvalidDataException or IOException or OutOfMemoryException))
         {
-            throw new InvalidDataException($"{path}: cannot read this {format} file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})", e);
+            throw new InvalidDataException($"{path}: cannot read this {format} file ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 

@@ -128,6 +128,23 @@ public sealed class VideoFileWriter : IDisposable
         WritePixels();
     }
 
+    /// <summary>
+    /// Writes one frame of uint8 H×W×C pixels in the writer's channel order, as a <see cref="VideoFrameReader"/> with
+    /// the same channels and order produces them (no conversion through floats).
+    /// </summary>
+    /// <exception cref="ArgumentException">The frame does not have H·W·C values.</exception>
+    public void Write(ReadOnlySpan<byte> pixels)
+    {
+        ThrowIfClosed();
+        if (pixels.Length != _pixels.Length)
+        {
+            throw new ArgumentException($"frame has {pixels.Length} pixel values but the writer for {Path} expects {Height}x{Width}x{Channels} = {_pixels.Length}", nameof(pixels));
+        }
+
+        pixels.CopyTo(_pixels);
+        WritePixels();
+    }
+
     /// <summary>Writes every frame of <paramref name="clip"/>.</summary>
     /// <exception cref="ArgumentException">The clip's frame shape differs from the writer's.</exception>
     public void Write(FrameClip clip)

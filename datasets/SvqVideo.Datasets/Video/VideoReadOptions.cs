@@ -30,6 +30,12 @@ public sealed record VideoReadOptions
     /// <summary>Stop after this many kept frames; null reads to the end.</summary>
     public int? MaxFrames { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="VideoFrameReader.Seek"/> may ask the container to seek (true, the default) or must decode its
+    /// way to the frame (for a file whose container seeks wrongly).
+    /// </summary>
+    public bool AllowSeek { get; init; } = true;
+
     /// <summary>Frame rate reported when the file's is missing, zero or not finite.</summary>
     public double FallbackFps { get; init; } = 25;
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using SvqVideo.Cli.Reports;
-using SvqVideo.Datasets.Video;
 using SvqVideo.Torch;
 using SvqVideo.Training;
 
@@ -14,6 +12,12 @@ namespace SvqVideo.Cli.Commands;
 /// </summary>
 internal static class ForecastCommand
 {
+    /// <summary>
+    /// <c>--fit-window</c>'s default: the last 300 frames before the forecast point (10 s at 30 fps), chosen by measurement
+    /// (BENCHMARKS.md, "forecast --fit on long videos").
+    /// </summary>
+    internal const string DefaultFitWindow = "300";
+
     private static readonly Option<string> Input = new("--input", "-i") { Description = "A video (H.264/MPEG-4 mp4, avi, mkv), a folder of videos, or a glob like 'clips/*.mp4'", Required = true };
     private static readonly Option<string> Output = new("--output", "-o") { Description = "Output .mp4 (MPEG-4) or .avi (Motion JPEG) for one input, or a folder for several (.mp4 files), at the input's own frame size. .avi keeps any size exactly; MPEG-4 needs even sizes, so an odd width/height is padded by one column/row repeating the last: the top-left WxH is the forecast, and 'svqvideo metrics' compares exactly that part against the input", Required = true };
     private static readonly Option<string?> CheckpointPath = new("--checkpoint") { Description = "An SvqVideo checkpoint (from train/demo/import) or an exported .onnx model (from export)" };
@@ -31,12 +35,13 @@ internal static class ForecastCommand
     private static readonly Option<bool?> FitWarp = new("--warp") { Description = "With --fit: the model also predicts where each pixel of the last frame moves (a flow field per forecast frame) and forecasts the last frame moved along it plus a change; needs --residual true; true or false (default: as --residual)" };
     private static readonly Option<string> FitFlowPrior = new("--flow-prior") { Description = "With --fit and --warp: each forecast step's flow starts from the last frame's own motion (estimated from the last two context frames without parameters) carried on at constant velocity, and the fit learns corrections to it; auto (on when carrying the motion on scores under 0.8 of copying the last frame's loss on the video's own training clips, checked before fitting), true or false", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string> FullSize = new("--full-size") { Description = "How the forecast is written when the video is larger than the model's frame: change (the full-size last frame plus the upsampled predicted change) or motion (for a warping model, as --fit's: the full-size frame moved along the model's upsampled flow plus the upsampled rest of the change, which keeps moving detail sharp; measured in BENCHMARKS.md against change: better on 96x72 clips, worse on 160x128 ones)", DefaultValueFactory = _ => "change" };
+    private static readonly Option<string> FitWindowOption = new("--fit-window") { Description = $"With --fit: how much of the video before the forecast point to fit on, as frames (300) or a duration (10s); earlier frames are not read (default {DefaultFitWindow})", DefaultValueFactory = _ => DefaultFitWindow };
     private static readonly Option<bool> FitDamping = new("--damping") { Description = "With --fit: scale each forecast step's predicted change by a factor in [0, 1] fitted on the held-out clips, so steps the model gets mostly wrong lean towards copying the last frame (off by default: measured, it helped some clips and hurt others); true or false", DefaultValueFactory = _ => false };
 
     public static Command Create()
     {
         var cmd = new Command("forecast", "Forecast the next frames of video files; writes context + forecast as mp4");
-        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitFlowPrior, FitDamping, FullSize })
+        foreach (var o in new Option[] { Input, Output, CheckpointPath, Fit, FitWindowOption, Frames, ContextEnd, SideBySide, Strip, SaveCheckpoint, FitSize, FitFramesIn, FitGray, FitQuantizer, FitResidual, FitWarp, FitFlowPrior, FitDamping, FullSize })
         {
             cmd.Options.Add(o);
         }
@@ -79,23 +84,28 @@ internal static class ForecastCommand
             throw new CliException(ExitCodes.Output, $"output folder does not exist: {Path.GetDirectoryName(output)}");
         }
 
+        if (parse.GetValue(ContextEnd) is < 1)
+        {
+            throw new CliException(ExitCodes.Usage, $"--context-end must be at least 1, got {parse.GetValue(ContextEnd)}");
+        }
+
         var device = ctx.InitTorch();
         var results = new List<JsonObject>();
         if (checkpoint is not null)
         {
             using var predictor = OpenPredictor(ctx, checkpoint, device);
             var m = predictor.Metadata;
-            var jobs = inputs.Select(i => Load(i, m.Channels, m.Width, m.Height, m.FramesIn, parse.GetValue(ContextEnd))).ToList();
             int horizon = parse.GetValue(Frames) ?? m.FramesOut;
             var forecastOptions = new ForecastOptions { Frames = horizon };
             // With --full-size motion, a model that forecasts by moving pixels hands over its flow for the full-size output.
             var motion = useMotion ? predictor.GetService<IMotionFramePredictor>() : null;
-            var forecasts = motion is null
-                ? [.. predictor.PredictBatch(jobs.Select(j => j.Context).ToList(), forecastOptions, ct).Select(f => new MotionForecast(f))]
-                : jobs.Select(j => motion.PredictWithMotion(j.Context, forecastOptions, ct)).ToList();
-            for (int i = 0; i < jobs.Count; i++)
+            foreach (var path in inputs)
             {
-                results.Add(WriteOutputs(ctx, parse, jobs[i], forecasts[i], many ? Path.Combine(output, Path.GetFileNameWithoutExtension(jobs[i].Path) + ".forecast.mp4") : output, many));
+                // One video at a time, each read as the context (and the truth after it) alone.
+                ct.ThrowIfCancellationRequested();
+                var input = ForecastInput.Read(path, m.Channels, m.Width, m.Height, m.FramesIn, new FitWindow(m.FramesIn, null), horizon, parse.GetValue(ContextEnd));
+                var forecast = motion is null ? new MotionForecast(predictor.Predict(input.Context, forecastOptions, ct)) : motion.PredictWithMotion(input.Context, forecastOptions, ct);
+                results.Add(WriteOutputs(ctx, parse, input, forecast, output, many));
             }
         }
         else
@@ -110,13 +120,15 @@ internal static class ForecastCommand
                 throw new CliException(ExitCodes.Usage, $"--fit: {e.Message}");
             }
 
+            int framesIn = parse.GetValue(FitFramesIn);
+            var window = ForecastInput.ParseWindow(parse.GetValue(FitWindowOption)!, framesIn + Math.Min(parse.GetValue(Frames) ?? framesIn, framesIn) + 1);
+
             // The budget is each video's whole fit-and-forecast; the first video's clock starts with the process.
             var started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
             foreach (var input in inputs)
             {
                 ct.ThrowIfCancellationRequested();
-                string target = many ? Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".forecast.mp4") : output;
-                results.Add(FitAndForecast(ctx, parse, input, target, many, useMotion, device, budget, started, ct));
+                results.Add(FitAndForecast(ctx, parse, input, output, many, useMotion, window, device, budget, started, ct));
                 started = DateTime.UtcNow;
             }
         }
@@ -130,120 +142,23 @@ internal static class ForecastCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// One input: its frames at the model's size (<see cref="Frames"/>, <see cref="Context"/>, <see cref="Truth"/>) and the
-    /// context's last frame at the video's own size (<see cref="NativeContext"/>, for the output's context frames and detail).
-    /// </summary>
-    private sealed record Job(string Path, FrameClip Frames, FrameClip Context, FrameClip? Truth, int ContextStart, VideoInfo Info, FrameClip NativeContext);
-
     private static IFramePredictor OpenPredictor(CommandContext ctx, string checkpoint, TorchSharp.torch.Device device) =>
         PredictorFiles.Open(ctx, checkpoint, device.ToString());
 
-    private static Job Load(string path, int channels, int width, int height, int framesIn, int? contextEnd)
+    /// <summary>Writes one input's outputs: the forecast video, and the side-by-side video and strip when asked for.</summary>
+    private static JsonObject WriteOutputs(CommandContext ctx, ParseResult parse, ForecastInput input, MotionForecast forecast, string output, bool many)
     {
-        // One decode at the file's own size; the model's frames are resized from it.
-        var video = VideoFile.ReadAll(path, new VideoReadOptions { Channels = channels });
-        var native = video.Frames;
-        var clip = FrameResize.To(native, width, height);
-        var info = new VideoInfo(video.Path, video.NativeWidth, video.NativeHeight, video.Fps, clip.Frames);
-        int end = contextEnd ?? clip.Frames;
-        if (end > clip.Frames || end < 1)
-        {
-            throw new CliException(ExitCodes.Usage, $"--context-end {end} is outside {path}'s {clip.Frames} frames");
-        }
-
-        if (end < framesIn)
-        {
-            throw new CliException(ExitCodes.BadInput, $"{path} has {end} frames before the forecast point; the model needs {framesIn} context frames");
-        }
-
-        var context = clip.Slice(end - framesIn, framesIn);
-        var truth = end < clip.Frames ? clip.Slice(end, clip.Frames - end) : null;
-        return new Job(path, clip, context, truth, end - framesIn, info, native.Slice(end - framesIn, framesIn));
-    }
-
-    private static JsonObject WriteOutputs(CommandContext ctx, ParseResult parse, Job job, MotionForecast motion, string target, bool many)
-    {
-        double fps = job.Info.Fps > 0 ? job.Info.Fps : 25;
-        var forecast = motion.Frames;
-        var sequence = FrameClip.Concat(job.Context, forecast);
-        var full = FrameClip.Concat(job.NativeContext, FullResolution.Forecast(job.Context, job.NativeContext, motion));
-        using (var writer = new VideoFileWriter(target, job.Info.Width, job.Info.Height, full.Channels, fps))
-        {
-            writer.Write(full);
-            writer.Complete();
-        }
-
-        string? side = parse.GetValue(SideBySide);
-        if (side is not null)
-        {
-            string sideTarget = many ? Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(job.Path) + ".side-by-side.mp4") : Path.GetFullPath(side);
-            WriteSideBySide(sideTarget, job, sequence, fps);
-        }
-
-        string? strip = parse.GetValue(Strip);
-        if (strip is not null)
-        {
-            string stripTarget = many ? Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(job.Path) + ".strip.png") : Path.GetFullPath(strip);
-            // With truth: the frames both have; without (a forecast past the end of the video): context and forecast only.
-            var truth = job.Truth is { } t ? t.Slice(0, Math.Min(t.Frames, forecast.Frames)) : null;
-            var pred = truth is null ? forecast : forecast.Slice(0, truth.Frames);
-            FrameImages.WriteStrip(stripTarget, job.Context, truth, pred);
-        }
-
-        if (!ctx.Json)
-        {
-            ctx.Out.MarkupLine($"{Markup.Escape(job.Path)}: {job.Context.Frames} context + {forecast.Frames} forecast frames -> {Markup.Escape(target)}");
-        }
-
-        return new JsonObject
-        {
-            ["input"] = job.Path,
-            ["output"] = target,
-            ["context_frames"] = job.Context.Frames,
-            ["forecast_frames"] = forecast.Frames,
-            // How the output at the video's own size was made: motion only when asked for and the model warps.
-            ["full_size"] = motion.HasMotion ? "motion" : "change",
-            ["fps"] = fps,
-            ["width"] = job.Info.Width,
-            ["height"] = job.Info.Height,
-            ["side_by_side"] = side,
-            ["strip"] = strip,
-        };
-    }
-
-    private static void WriteSideBySide(string target, Job job, FrameClip sequence, double fps)
-    {
-        // Left: what really happened from the first context frame on (as long as the video lasts); right: context + forecast.
-        int frames = sequence.Frames;
-        int w = sequence.Width, h = sequence.Height, c = sequence.Channels;
-        var data = new float[(long)frames * c * h * (2 * w)];
-        for (int t = 0; t < frames; t++)
-        {
-            int real = job.ContextStart + t;
-            var left = real < job.Frames.Frames ? job.Frames.Frame(real) : default;
-            var right = sequence.Frame(t);
-            for (int ch = 0; ch < c; ch++)
-            {
-                for (int y = 0; y < h; y++)
-                {
-                    long row = (((long)t * c + ch) * h + y) * 2 * w;
-                    if (!left.IsEmpty)
-                    {
-                        left.Slice((ch * h + y) * w, w).CopyTo(data.AsSpan((int)row, w));
-                    }
-
-                    right.Slice((ch * h + y) * w, w).CopyTo(data.AsSpan((int)row + w, w));
-                }
-            }
-        }
-
-        var combined = new FrameClip(data, frames, c, h, 2 * w);
-        int scale = Math.Max(1, 256 / Math.Max(h, 1));
-        var big = FrameResize.To(combined, 2 * w * scale, h * scale);
-        using var writer = new VideoFileWriter(target, big.Width, big.Height, c, fps);
-        writer.Write(big);
-        writer.Complete();
+        string stem = Path.GetFileNameWithoutExtension(input.Path);
+        string target = many ? Path.Combine(output, stem + ".forecast.mp4") : output;
+        string? side = parse.GetValue(SideBySide) is { } s ? (many ? Path.Combine(output, stem + ".side-by-side.mp4") : Path.GetFullPath(s)) : null;
+        string? strip = parse.GetValue(Strip) is { } p ? (many ? Path.Combine(output, stem + ".strip.png") : Path.GetFullPath(p)) : null;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var json = ForecastOutputs.Write(ctx, input, forecast, target, side, strip);
+        json["read_seconds"] = Math.Round(input.ReadTime.TotalSeconds, 2);
+        json["write_seconds"] = Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, 2);
+        // The process's high-water mark so far: with several inputs, the largest of them and everything before.
+        json["peak_memory_mib"] = ProcessMemory.PeakMiB();
+        return json;
     }
 
     /// <summary>
@@ -305,28 +220,28 @@ internal static class ForecastCommand
         return warp ? value : false;
     }
 
-    private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string input, string target, bool many, bool useMotion, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
+    private static JsonObject FitAndForecast(CommandContext ctx, ParseResult parse, string path, string output, bool many, bool useMotion, FitWindow window, TorchSharp.torch.Device device, TimeSpan fitBudget, DateTime started, CancellationToken ct)
     {
         var (width, height) = Sizes.Parse(parse.GetValue(FitSize)!);
         int channels = parse.GetValue(FitGray) ? 1 : 3;
         int framesIn = parse.GetValue(FitFramesIn);
         int horizon = parse.GetValue(Frames) ?? framesIn;
         int framesOut = Math.Min(horizon, framesIn);
-        var job = Load(input, channels, width, height, framesIn, parse.GetValue(ContextEnd));
-        int usable = job.ContextStart + framesIn;
+        var input = ForecastInput.Read(path, channels, width, height, framesIn, window, horizon, parse.GetValue(ContextEnd));
+        var video = input.Before;
         int clipLength = framesIn + framesOut;
-        int clips = usable - clipLength + 1;
+        int clips = video.Frames - clipLength + 1;
         if (clips < 2)
         {
-            throw new CliException(ExitCodes.BadInput, $"{input} is too short to --fit: it has {usable} frames before the forecast point, training needs at least {clipLength + 1}");
+            throw new CliException(ExitCodes.BadInput, $"{path} is too short to --fit: it has {input.Window.End} frames before the forecast point, training needs at least {clipLength + 1}");
         }
 
         var budget = FitTraining(fitBudget, DateTime.UtcNow - started);
 
         // Earlier clips train, the latest ones validate (the model must extrapolate forward in time).
         int validation = Math.Max(1, clips / 10);
-        var trainSet = new InMemoryClips($"{Path.GetFileName(input)}/train", job.Frames, framesIn, framesOut, Enumerable.Range(0, clips - validation));
-        var valSet = new InMemoryClips($"{Path.GetFileName(input)}/validation", job.Frames, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
+        var trainSet = new InMemoryClips($"{Path.GetFileName(path)}/train", video, framesIn, framesOut, Enumerable.Range(0, clips - validation));
+        var valSet = new InMemoryClips($"{Path.GetFileName(path)}/validation", video, framesIn, framesOut, Enumerable.Range(clips - validation, validation));
         var plan = RunPlan.Load("fit");
         if (!string.Equals(parse.GetValue(FitQuantizer), RunPlan.Str(plan.Quantizer, "kind", ""), StringComparison.OrdinalIgnoreCase))
         {
@@ -357,7 +272,7 @@ internal static class ForecastCommand
             using var model = PlanModels.Build(plan, catalog, trainSet);
             if (!ctx.Json)
             {
-                ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(input)} for {budget.TotalSeconds:F0} s of the --fit budget[/]");
+                ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(path)} (frames {input.Window.Start}-{input.Window.End - 1}) for {budget.TotalSeconds:F0} s of the --fit budget[/]");
                 if (priorCheck is not null)
                 {
                     ctx.Ui.MarkupLine($"[grey]flow prior {(flowPrior.Value ? "on" : "off")}: carrying the last frame's motion on scores {priorCheck.PriorLoss:G4} against copy-last-frame's {priorCheck.CopyLastLoss:G4} on {priorCheck.Clips} training clips (on below {FlowPriorVerdict.RequiredRatio:G2} of it)[/]");
@@ -384,8 +299,8 @@ internal static class ForecastCommand
             using var predictor = new TorchFramePredictor(forecaster, device, typeof(ForecastCommand).Assembly.GetName().Version?.ToString() ?? "0");
             var damped = damping is null ? null : EvalRunner.Run(forecaster, valSet, device, valSet.Count, 0, null, "not computed for --fit", evalBatch, ct);
             var forecastOptions = new ForecastOptions { Frames = horizon };
-            var forecast = useMotion ? predictor.PredictWithMotion(job.Context, forecastOptions, ct) : new MotionForecast(predictor.Predict(job.Context, forecastOptions, ct));
-            var json = WriteOutputs(ctx, parse, job, forecast, target, many);
+            var forecast = useMotion ? predictor.PredictWithMotion(input.Context, forecastOptions, ct) : new MotionForecast(predictor.Predict(input.Context, forecastOptions, ct));
+            var json = WriteOutputs(ctx, parse, input, forecast, output, many);
             json["fit"] = new JsonObject
             {
                 ["steps"] = result.Steps,
@@ -401,6 +316,13 @@ internal static class ForecastCommand
                     ["clips"] = priorCheck.Clips,
                 },
                 ["size"] = $"{width}x{height}",
+                ["window"] = new JsonObject
+                {
+                    ["start"] = input.Window.Start,
+                    ["end"] = input.Window.End,
+                    ["frames"] = video.Frames,
+                    ["seeked"] = input.Window.Seeked,
+                },
                 ["damping"] = damping is null ? null : new JsonArray([.. damping.Scales.Select(v => JsonValue.Create(Math.Round(v, 4)))]),
                 ["loss"] = new JsonObject
                 {
@@ -423,7 +345,7 @@ internal static class ForecastCommand
                     columns.Insert(1, ("damped (fitted here)", damped.Model));
                 }
 
-                ctx.Out.Write(MetricTables.Compare($"{Path.GetFileName(input)}: the fitted model on its {valSet.Count} held-out clips (the latest), {framesIn} -> {framesOut} frames", columns));
+                ctx.Out.Write(MetricTables.Compare($"{Path.GetFileName(path)}: the fitted model on its {valSet.Count} held-out clips (the latest), {framesIn} -> {framesOut} frames", columns));
                 if (damping is not null)
                 {
                     ctx.Out.MarkupLine($"[grey]damping per forecast step (fitted on these held-out clips, so its column flatters it): {string.Join(' ', damping.Scales.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}[/]");
@@ -432,7 +354,7 @@ internal static class ForecastCommand
 
             if (heldOut.Verdict.Warning is { } warning)
             {
-                ctx.Stderr.WriteLine($"svqvideo: warning: {Path.GetFileName(input)}: {warning} on its held-out clips");
+                ctx.Stderr.WriteLine($"svqvideo: warning: {Path.GetFileName(path)}: {warning} on its held-out clips");
             }
 
             return json;

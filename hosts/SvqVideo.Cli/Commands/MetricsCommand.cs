@@ -32,37 +32,26 @@ internal static class MetricsCommand
     {
         var device = ctx.InitTorch();
         var options = new VideoReadOptions { Channels = parse.GetValue(Gray) ? 1 : 3 };
-        var pred = VideoFile.ReadAll(parse.GetValue(Pred)!, options);
-        var truth = VideoFile.ReadAll(parse.GetValue(Truth)!, options);
-        var (predFrames, truthFrames) = (pred.Frames, truth.Frames);
-        if (predFrames.Height != truthFrames.Height || predFrames.Width != truthFrames.Width)
+        // Both videos are streamed side by side, a chunk of frames at a time: memory does not grow with their length.
+        using var pred = VideoFrameReader.Open(parse.GetValue(Pred)!, options);
+        using var truth = VideoFrameReader.Open(parse.GetValue(Truth)!, options);
+        var (w, h) = (pred.NativeWidth, pred.NativeHeight);
+        if (w != truth.NativeWidth || h != truth.NativeHeight)
         {
-            if (!EvenPadded(predFrames, truthFrames) && !EvenPadded(truthFrames, predFrames))
+            if (!EvenPadded(w, h, truth.NativeWidth, truth.NativeHeight) && !EvenPadded(truth.NativeWidth, truth.NativeHeight, w, h))
             {
-                throw new CliException(ExitCodes.BadInput, $"frame sizes differ: {pred.Path} is {predFrames.Width}x{predFrames.Height}, {truth.Path} is {truthFrames.Width}x{truthFrames.Height}");
+                throw new CliException(ExitCodes.BadInput, $"frame sizes differ: {pred.Path} is {w}x{h}, {truth.Path} is {truth.NativeWidth}x{truth.NativeHeight}");
             }
 
             // MPEG-4 files have even sizes, so a forecast of an odd-sized video is written one column/row larger:
             // its top-left part is the forecast at the video's own size, and that is what is compared.
-            int w = Math.Min(predFrames.Width, truthFrames.Width);
-            int h = Math.Min(predFrames.Height, truthFrames.Height);
-            ctx.Stderr.WriteLine($"svqvideo: note: {predFrames.Width}x{predFrames.Height} against {truthFrames.Width}x{truthFrames.Height} (an odd size padded to even by the video encoder); comparing the top-left {w}x{h}");
-            predFrames = TopLeft(predFrames, w, h);
-            truthFrames = TopLeft(truthFrames, w, h);
+            ctx.Stderr.WriteLine($"svqvideo: note: {w}x{h} against {truth.NativeWidth}x{truth.NativeHeight} (an odd size padded to even by the video encoder); comparing the top-left {Math.Min(w, truth.NativeWidth)}x{Math.Min(h, truth.NativeHeight)}");
+            (w, h) = (Math.Min(w, truth.NativeWidth), Math.Min(h, truth.NativeHeight));
         }
 
         int skip = parse.GetValue(Skip);
-        int frames = Math.Min(predFrames.Frames, truthFrames.Frames) - skip;
-        if (frames <= 0)
-        {
-            throw new CliException(ExitCodes.BadInput, $"nothing to score: {pred.Path} has {pred.Frames.Frames} frames, {truth.Path} has {truth.Frames.Frames}, skipping {skip}");
-        }
-
-        if (pred.Frames.Frames != truth.Frames.Frames)
-        {
-            ctx.Stderr.WriteLine($"svqvideo: warning: frame counts differ ({pred.Frames.Frames} vs {truth.Frames.Frames}); scoring the first {frames + skip}");
-        }
-
+        pred.Seek(skip);
+        truth.Seek(skip);
         var lpipsOk = Metrics.LpipsWeights.TryLoad(parse.GetValue(LpipsWeights) ?? Environment.GetEnvironmentVariable(Metrics.LpipsWeights.EnvironmentVariable), out var lpips, out var reason);
         using var lpipsModule = lpips;
         lpipsModule?.to(device);
@@ -72,14 +61,15 @@ internal static class MetricsCommand
             Lpips = lpipsModule,
             LpipsUnavailableReason = lpipsOk ? null : reason,
         });
-        const int chunk = 32;
-        for (int start = 0; start < frames; start += chunk)
+        var (frames, longer) = Score(set, pred, truth, w, h, device);
+        if (frames <= 0)
         {
-            int n = Math.Min(chunk, frames - start);
-            using var scope = NewDisposeScope();
-            var p = ToTensor(predFrames.Slice(skip + start, n)).to(device);
-            var t = ToTensor(truthFrames.Slice(skip + start, n)).to(device);
-            set.Update(p, t);
+            throw new CliException(ExitCodes.BadInput, $"nothing to score: {pred.Path} has {pred.Position} frames, {truth.Path} has {truth.Position}, skipping {skip}");
+        }
+
+        if (longer is not null)
+        {
+            ctx.Stderr.WriteLine($"svqvideo: warning: frame counts differ ({longer} has more than {frames + skip}); scoring the first {frames + skip}");
         }
 
         var report = set.Report();
@@ -95,33 +85,59 @@ internal static class MetricsCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>True when <paramref name="larger"/> is <paramref name="smaller"/>'s size rounded up to even (and differs).</summary>
-    internal static bool EvenPadded(FrameClip larger, FrameClip smaller) =>
-        larger.Width == smaller.Width + (smaller.Width & 1) && larger.Height == smaller.Height + (smaller.Height & 1);
-
-    /// <summary>The top-left <paramref name="width"/>×<paramref name="height"/> of every frame.</summary>
-    internal static FrameClip TopLeft(FrameClip clip, int width, int height)
+    /// <summary>
+    /// Scores the two readers' frames pairwise (their top-left <paramref name="w"/>×<paramref name="h"/>) in chunks until
+    /// either ends; returns the frames scored and the path of the video that had more, if one did.
+    /// </summary>
+    private static (int Frames, string? Longer) Score(MetricSet set, VideoFrameReader pred, VideoFrameReader truth, int w, int h, Device device)
     {
-        if (clip.Width == width && clip.Height == height)
+        int c = pred.Format.Channels;
+        // Up to 32 frames a chunk, fewer for large frames (the chunk is held four times: two buffers, two tensors).
+        int chunk = (int)Math.Clamp((256L << 20) / (16L * c * h * w), 1, 32);
+        var (p, t) = (new float[chunk * c * h * w], new float[chunk * c * h * w]);
+        var (pFrame, tFrame) = (new float[pred.Format.FrameBytes], new float[truth.Format.FrameBytes]);
+        int frames = 0;
+        while (true)
         {
-            return clip;
-        }
+            int n = 0;
+            bool pMore = true, tMore = true;
+            while (n < chunk && (pMore = pred.ReadFrame(pFrame)) & (tMore = truth.ReadFrame(tFrame)))
+            {
+                TopLeft(pFrame, pred.Format, w, h, p.AsSpan(n * c * h * w, c * h * w));
+                TopLeft(tFrame, truth.Format, w, h, t.AsSpan(n * c * h * w, c * h * w));
+                n++;
+            }
 
-        var data = new float[clip.Frames * clip.Channels * height * width];
-        var source = clip.Data.Span;
-        int plane = clip.Height * clip.Width;
-        for (int p = 0; p < clip.Frames * clip.Channels; p++)
+            if (n > 0)
+            {
+                using var scope = NewDisposeScope();
+                set.Update(tensor(p.AsSpan(0, n * c * h * w).ToArray(), [1, n, c, h, w]).to(device), tensor(t.AsSpan(0, n * c * h * w).ToArray(), [1, n, c, h, w]).to(device));
+                frames += n;
+            }
+
+            if (n < chunk)
+            {
+                // One ended; the other had a frame more when it read one (or reads one now).
+                string? longer = pMore ? pred.Path : tMore ? truth.Path : null;
+                return (frames, longer);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="largerWidth"/>×<paramref name="largerHeight"/> is the other size rounded up to even (and differs).</summary>
+    internal static bool EvenPadded(int largerWidth, int largerHeight, int width, int height) =>
+        largerWidth == width + (width & 1) && largerHeight == height + (height & 1);
+
+    /// <summary>The top-left <paramref name="width"/>×<paramref name="height"/> of one C×H×W frame in <paramref name="format"/>.</summary>
+    internal static void TopLeft(ReadOnlySpan<float> frame, Datasets.FrameFormat format, int width, int height, Span<float> destination)
+    {
+        int plane = format.Height * format.Width;
+        for (int ch = 0; ch < format.Channels; ch++)
         {
             for (int y = 0; y < height; y++)
             {
-                source.Slice((p * plane) + (y * clip.Width), width).CopyTo(data.AsSpan((((p * height) + y) * width), width));
+                frame.Slice((ch * plane) + (y * format.Width), width).CopyTo(destination.Slice(((ch * height) + y) * width, width));
             }
         }
-
-        return new FrameClip(data, clip.Frames, clip.Channels, height, width);
     }
-
-    /// <summary>A clip as a (1, T, C, H, W) tensor.</summary>
-    internal static Tensor ToTensor(FrameClip clip) =>
-        tensor(clip.Data.ToArray(), [1, clip.Frames, clip.Channels, clip.Height, clip.Width]);
 }
