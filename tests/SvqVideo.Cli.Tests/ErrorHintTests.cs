@@ -27,4 +27,17 @@ public sealed class ErrorHintTests
         Assert.Contains("--plugins <folder>", cli.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/setup.sh", cli.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnUnforeseenFailureIsOneLineWithoutTheExceptionsTypeName()
+    {
+        foreach (var e in new Exception[] { new InvalidOperationException("the state went wrong"), new OverflowException("Arithmetic operation resulted in an overflow."), new OutOfMemoryException() })
+        {
+            var (code, message) = ErrorReporter.Classify(e);
+            Assert.Equal(ExitCodes.Failure, code);
+            Assert.DoesNotContain(e.GetType().Name, message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', message);
+        }
+    }
 }

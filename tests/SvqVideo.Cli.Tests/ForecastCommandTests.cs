@@ -67,7 +67,7 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
-    public void TrainedCheckpointForecastsEveryVideoOfAFolderInOneBatch()
+    public void TrainedCheckpointForecastsEveryVideoOfAFolderOneAtATime()
     {
         string run = In("run");
         var train = CliRunner.Cli("train", "--preset", "demo", "--budget", "5s", "--train-clips", "16", "--max-steps-per-epoch", "1", "--epochs", "1", "--out", run);

@@ -1,3 +1,5 @@
+using SvqVideo.Datasets;
+
 namespace SvqVideo.Cli.Tests;
 
 /// <summary>A forecast made at the model's size written at the video's own size (<see cref="FullResolution"/>).</summary>

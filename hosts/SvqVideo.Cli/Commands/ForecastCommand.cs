@@ -236,8 +236,6 @@ internal static class ForecastCommand
             throw new CliException(ExitCodes.BadInput, $"{path} is too short to --fit: it has {input.Window.End} frames before the forecast point, training needs at least {clipLength + 1}");
         }
 
-        var budget = FitTraining(fitBudget, DateTime.UtcNow - started);
-
         // Earlier clips train, the latest ones validate (the model must extrapolate forward in time).
         int validation = Math.Max(1, clips / 10);
         var trainSet = new InMemoryClips($"{Path.GetFileName(path)}/train", video, framesIn, framesOut, Enumerable.Range(0, clips - validation));
@@ -262,7 +260,7 @@ internal static class ForecastCommand
         {
             // The plugins first: a missing plugin folder is the one line the user sees, before any work.
             var catalog = ctx.Catalog();
-            var options = plan.TrainingOptions(ctx, work.FullName) with { MaxWallTime = budget };
+            var options = plan.TrainingOptions(ctx, work.FullName);
 
             // auto: carry the video's motion on only where that clearly beats copying the last frame on its own training clips.
             var priorCheck = flowPrior is null && framesIn >= 2 ? FlowPriorCheck.Run(trainSet, options, 0, ct) : null;
@@ -270,6 +268,10 @@ internal static class ForecastCommand
             plan.Set("model", "flow_prior", flowPrior);
 
             using var model = PlanModels.Build(plan, catalog, trainSet);
+
+            // Training gets what is left of the budget after everything so far (start-up, reading, the prior check).
+            var budget = FitTraining(fitBudget, DateTime.UtcNow - started);
+            options = options with { MaxWallTime = budget };
             if (!ctx.Json)
             {
                 ctx.Ui.MarkupLine($"[grey]fitting {Markup.Escape(TrainCommand.Describe(model))} on {trainSet.Count} clips of {Markup.Escape(path)} (frames {input.Window.Start}-{input.Window.End - 1}) for {budget.TotalSeconds:F0} s of the --fit budget[/]");
