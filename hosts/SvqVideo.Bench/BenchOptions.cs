@@ -4,18 +4,22 @@ namespace SvqVideo.Bench;
 
 /// <summary>
 /// Command line: <c>[--quick] [--json FILE] [--only SECTION,...] [--threads N] [--reps N]</c>.
-/// Sections: machine, models, overhead, translators, svq, forecast, streaming, onnx. <c>--child ARGS</c> is internal
+/// Sections: machine, models, overhead, translators, svq, forecast, streaming, onnx, fit; and long-video, which runs only
+/// when named (it needs ffmpeg and takes about an hour). <c>--child ARGS</c> is internal
 /// (one measurement in a fresh process so that its peak memory is its own).
 /// </summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["machine", "models", "overhead", "translators", "svq", "forecast", "streaming", "onnx", "fit"];
+    public static readonly string[] Sections = ["machine", "models", "overhead", "translators", "svq", "forecast", "streaming", "onnx", "fit", "long-video"];
+
+    /// <summary>What runs without <c>--only</c>: every section but long-video.</summary>
+    public static readonly string[] DefaultSections = [.. Sections.Where(s => s != "long-video")];
 
     public bool Quick { get; init; }
 
     public string? JsonPath { get; init; }
 
-    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Sections, StringComparer.Ordinal);
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(DefaultSections, StringComparer.Ordinal);
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
@@ -45,6 +49,15 @@ internal sealed record BenchOptions
     public int Reps => Repeats ?? (Quick ? 2 : 5);
 
     public int Warmup => Quick ? 1 : 2;
+
+    /// <summary>The long-video section's lengths in seconds (20, 60 and 600 unless --long-seconds).</summary>
+    public IReadOnlyList<int> LongSeconds { get; init; } = [20, 60, 600];
+
+    /// <summary>The long-video section's frame sizes (1280x720 and 1920x1080 unless --long-sizes).</summary>
+    public IReadOnlyList<string> LongSizes { get; init; } = ["1280x720", "1920x1080"];
+
+    /// <summary>Where the long-video section keeps the videos it generates (kept between runs; default: a folder in the temp directory).</summary>
+    public string VideoDir { get; init; } = Path.Combine(Path.GetTempPath(), "svqvideo-bench-videos");
 
     /// <summary>The arguments after <c>--child</c>, or null in the parent.</summary>
     public IReadOnlyList<string>? Child { get; init; }
@@ -113,10 +126,19 @@ internal sealed record BenchOptions
                 case "--fit-args":
                     o = o with { FitArgs = Value(args, ref i).Split(' ', StringSplitOptions.RemoveEmptyEntries) };
                     break;
+                case "--long-seconds":
+                    o = o with { LongSeconds = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => PositiveInt("--long-seconds", v))] };
+                    break;
+                case "--long-sizes":
+                    o = o with { LongSizes = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+                    break;
+                case "--video-dir":
+                    o = o with { VideoDir = Path.GetFullPath(Value(args, ref i)) };
+                    break;
                 case "--child":
                     return o with { Child = args[(i + 1)..] };
                 default:
-                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...], --fit-args \"ARGS\")");
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...], --fit-args \"ARGS\", --long-seconds S1,S2, --long-sizes WxH[,...], --video-dir DIR)");
             }
         }
 

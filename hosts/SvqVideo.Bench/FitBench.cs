@@ -174,7 +174,7 @@ internal static class FitBench
         return y;
     }
 
-    private static (double Seconds, string Stdout) RunCli(IEnumerable<string> args)
+    internal static (double Seconds, string Stdout) RunCli(IEnumerable<string> args)
     {
         string root = RepositoryRoot();
         string cli = Path.Combine(root, "hosts", "SvqVideo.Cli", "bin", "Release", "net10.0", "svqvideo.dll");

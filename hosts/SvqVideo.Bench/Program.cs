@@ -51,6 +51,7 @@ if (options.Child is { } child)
         "profile" => ProfileBench.Measure(new ModelSpec(child[1], child[2], child[3]), options),
         "overhead" => OverheadBench.Measure(child[1], child[2], options),
         "svq" => SvqModuleBench.Measure(int.Parse(child[1], CultureInfo.InvariantCulture), child[2] == "fast", options),
+        "long-video" => LongVideoBench.Measure(child[1], child[2], child[3], child[4], options),
         "fit" => FitBench.Measure(child[1], child[2], child[3] == "default" ? null : bool.Parse(child[3]), child[4] == "default" ? null : child[4], options),
         "onnx-torch" => OnnxBench.MeasureTorch(new ModelSpec(child[1], child[2], child[3]), child[4], options),
         _ => throw new ArgumentException($"unknown measurement '{child[0]}'"),
@@ -150,6 +151,11 @@ if (options.Runs("fit"))
     }
 
     report["forecast_fit"] = rows;
+}
+
+if (options.Runs("long-video"))
+{
+    report["long_video"] = LongVideoBench.Run(options, log);
 }
 
 if (options.Runs("streaming"))

@@ -94,6 +94,19 @@ internal static class ReportTables
             sb.AppendLine();
         }
 
+        if (report["long_video"] is JsonArray longs)
+        {
+            sb.AppendLine("| video | mode | frames | wall s | read s | peak RSS MiB | fit steps | fit window | MSE model | MSE copy-last | MSE blank | model / copy-last |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in longs.OfType<JsonObject>())
+            {
+                var window = r["fit_window"] is JsonObject w ? Inv($"{w["start"]}-{w["end"]}") : "—";
+                sb.AppendLine(r["error"] is { } e ? Inv($"| {e} |") : Inv($"| {r["width"]}x{r["height"]}, {F(r["seconds_of_video"])} s | {r["mode"]}{(r["budget"] is null ? "" : " " + r["budget"])} | {r["frames"]} | {F(r["wall_seconds"])} | {F(r["read_seconds"])} | {F(r["peak_rss_mib"])} | {r["fit_steps"] ?? "—"} | {window} | {F(r["mse_model"])} | {F(r["mse_copy_last_frame"])} | {F(r["mse_blank_frame"])} | {F(r["ratio_to_copy_last"])} |"));
+            }
+
+            sb.AppendLine();
+        }
+
         if (report["streaming"] is JsonObject s)
         {
             sb.AppendLine(Inv($"Streaming: {s["frames"]} frames pushed, {s["forecasts"]} forecasts, {F(s["seconds"])} s ({F(s["frames_per_s"])} frames/s); RSS {F(s["rss_start_mib"])} MiB at start, {F(s["rss_end_mib"])} MiB at end, max {F(s["rss_max_mib"])} MiB ({F(s["rss_growth_percent"])} %)."));

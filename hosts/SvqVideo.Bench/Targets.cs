@@ -89,6 +89,28 @@ internal static class Targets
             }
         }
 
+        // Videos of any length (issue #30): peak memory does not grow with the length, and stays within a budget at 1080p;
+        // a 2-minute fit of a 10-minute 1080p video finishes within 2 min 20 s.
+        var longRows = (report["long_video"] as JsonArray)?.OfType<JsonObject>().Where(r => r["error"] is null).ToList() ?? [];
+        foreach (var r in longRows)
+        {
+            string label = $"{r["width"]}x{r["height"]} {(double)r["seconds_of_video"]!:F0} s, {r["mode"]}";
+            var shortest = longRows.Where(o => (string?)o["mode"] == (string?)r["mode"] && o["width"]?.ToString() == r["width"]?.ToString()).MinBy(o => (int)o["frames"]!);
+            if (shortest is not null && !ReferenceEquals(shortest, r))
+            {
+                Add($"{label}: peak RSS over the shortest video's", 1.2, (double)r["peak_rss_mib"]! / (double)shortest["peak_rss_mib"]!, false, "x");
+            }
+
+            if ((int?)r["height"] == 1080)
+            {
+                Add($"{label}: peak RSS", (string?)r["mode"] == "fit" ? 2560 : 1024, (double)r["peak_rss_mib"]!, false, " MiB");
+                if ((string?)r["mode"] == "fit" && (string?)r["budget"] == "2m" && (double)r["seconds_of_video"]! >= 600)
+                {
+                    Add($"{label}: wall time", 140, (double)r["wall_seconds"]!, false, " s");
+                }
+            }
+        }
+
         if (report["svq_module"] is JsonArray svqRows)
         {
             var fast = svqRows.OfType<JsonObject>().FirstOrDefault(r => (int?)r["codes"] == 10000 && (string?)r["path"] == "fast");

@@ -16,8 +16,13 @@ public static class VideoFile
         return new VideoInfo(reader.Path, reader.NativeWidth, reader.NativeHeight, reader.Fps, reader.FramesRead);
     }
 
-    /// <summary>Decodes every kept frame of <paramref name="path"/> into one T×C×H×W clip in [0, 1].</summary>
-    /// <exception cref="DatasetException">The file is missing, empty, not a decodable video or has no frames.</exception>
+    /// <summary>
+    /// Decodes every kept frame of <paramref name="path"/> into one T×C×H×W clip in [0, 1]. The whole video is held in
+    /// memory (twice while it is assembled), so this is for short clips; for videos of any length read a bounded part
+    /// with <see cref="VideoWindow.Read"/>, or stream the frames with <see cref="VideoFrameReader"/>.
+    /// </summary>
+    /// <exception cref="DatasetException">The file is missing, empty, not a decodable video or has no frames, or its frames
+    /// would hold more values than one clip can (<see cref="FrameClip.MaxValues"/>).</exception>
     public static VideoClip ReadAll(string path, VideoReadOptions? options = null)
     {
         using var reader = VideoFrameReader.Open(path, options);
@@ -25,6 +30,11 @@ public static class VideoFile
         var frames = new List<float[]>();
         while (true)
         {
+            if ((frames.Count + 1L) * frameValues > FrameClip.MaxValues)
+            {
+                throw new DatasetException($"{reader.Path} has more frames than one clip holds at {reader.Format.Width}x{reader.Format.Height}x{reader.Format.Channels} ({frames.Count} fit); read a part of it (a window, or MaxFrames) or at a smaller size", reader.Path);
+            }
+
             var frame = new float[frameValues];
             if (!reader.ReadFrame(frame))
             {
