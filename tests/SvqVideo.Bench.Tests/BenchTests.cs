@@ -83,7 +83,7 @@ public sealed class BenchTests : IDisposable
     {
         var (code, _, stderr) = Run(["--only", "nonsense"]);
         Assert.Equal(2, code);
-        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, onnx, fit)", stderr.Trim());
+        Assert.Equal("svqvideo-bench: --only: unknown section 'nonsense' (sections: machine, models, overhead, translators, svq, forecast, streaming, onnx, fit, long-video)", stderr.Trim());
         (code, _, stderr) = Run(["--only", "fit", "--fit-kinds", "pattern,clouds"]);
         Assert.Equal(2, code);
         Assert.Equal("svqvideo-bench: --fit-kinds: unknown clip kind 'clouds' (kinds: pattern, life, walkers, colour, odd)", stderr.Trim());
