@@ -50,6 +50,9 @@ internal sealed record BenchOptions
 
     public int Warmup => Quick ? 1 : 2;
 
+    /// <summary>Frames of each generated clip the "fit" section's CLI run sees (200 unless --fit-frames).</summary>
+    public int FitFrames { get; init; } = 200;
+
     /// <summary>The long-video section's lengths in seconds (20, 60 and 600 unless --long-seconds).</summary>
     public IReadOnlyList<int> LongSeconds { get; init; } = [20, 60, 600];
 
@@ -126,6 +129,9 @@ internal sealed record BenchOptions
                 case "--fit-args":
                     o = o with { FitArgs = Value(args, ref i).Split(' ', StringSplitOptions.RemoveEmptyEntries) };
                     break;
+                case "--fit-frames":
+                    o = o with { FitFrames = PositiveInt(a, Value(args, ref i)) };
+                    break;
                 case "--long-seconds":
                     o = o with { LongSeconds = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => PositiveInt("--long-seconds", v))] };
                     break;
@@ -138,7 +144,7 @@ internal sealed record BenchOptions
                 case "--child":
                     return o with { Child = args[(i + 1)..] };
                 default:
-                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...], --fit-args \"ARGS\", --long-seconds S1,S2, --long-sizes WxH[,...], --video-dir DIR)");
+                    throw new ArgumentException($"unknown option '{a}' (options: --quick, --json FILE, --only {string.Join(",", Sections)}, --threads N, --reps N, --fit-budget DURATION, --fit-residual both|true|false|default, --fit-kinds K1,K2, --fit-size default|WxH[,...], --fit-args \"ARGS\", --fit-frames N, --long-seconds S1,S2, --long-sizes WxH[,...], --video-dir DIR)");
             }
         }
 
@@ -157,6 +163,8 @@ internal sealed record BenchOptions
             yield return "--quick";
         }
 
+        yield return "--fit-frames";
+        yield return FitFrames.ToString(CultureInfo.InvariantCulture);
         if (FitArgs.Count > 0)
         {
             yield return "--fit-args";

@@ -9,27 +9,27 @@ namespace SvqVideo.Bench;
 
 /// <summary>
 /// `svqvideo forecast --fit` judged as a user meets it (issue #13): for each kind of <see cref="FitClips"/>, the first
-/// <see cref="InputFrames"/> frames are written to a video (Motion JPEG .avi, any size), the CLI fits on it and forecasts
+/// <see cref="BenchOptions.FitFrames"/> frames (200 unless <c>--fit-frames</c>) are written to a video (Motion JPEG .avi, any size), the CLI fits on it and forecasts
 /// <see cref="Horizon"/> frames, and the forecast is scored on 8-bit luma against the frames that really came next, next
 /// to copying the last input frame and a blank frame. The CLI runs as its own process (built CLI and plugins of this
 /// checkout) and its wall time is measured end to end.
 /// </summary>
 internal static class FitBench
 {
-    public const int InputFrames = 200;
     public const int Horizon = 10;
 
     public static JsonObject Measure(string kind, string budget, bool? residual, string? size, BenchOptions options)
     {
         var (width, height, channels) = FitClips.Shape(kind);
-        var frames = FitClips.Generate(kind, InputFrames + Horizon);
+        int inputFrames = options.FitFrames;
+        var frames = FitClips.Generate(kind, inputFrames + Horizon);
         string dir = Directory.CreateTempSubdirectory("svqbench-fit-").FullName;
         try
         {
             string input = Path.Combine(dir, $"{kind}.avi");
             using (var writer = new VideoFileWriter(input, width, height, channels, 25))
             {
-                foreach (var f in frames.Take(InputFrames))
+                foreach (var f in frames.Take(inputFrames))
                 {
                     writer.Write(f);
                 }
@@ -52,7 +52,7 @@ internal static class FitBench
 
             args.AddRange(options.FitArgs);
             var (seconds, stdout) = RunCli(args);
-            var truth = frames.Skip(InputFrames).Select(f => Luma(f, channels, width * height)).ToList();
+            var truth = frames.Skip(inputFrames).Select(f => Luma(f, channels, width * height)).ToList();
             var context = VideoFile.ReadAll(input, new VideoReadOptions { Channels = 1 }).Frames;
             var last = context.Frame(context.Frames - 1).ToArray();
             float mean = last.Average();
@@ -91,6 +91,8 @@ internal static class FitBench
                 ["height"] = height,
                 ["channels"] = channels,
                 ["fit"] = budget,
+                ["input_frames"] = inputFrames,
+                ["fit_window"] = fit?["window"]?["frames"]?.DeepClone(),
                 ["extra_args"] = options.FitArgs.Count == 0 ? null : string.Join(' ', options.FitArgs),
                 ["residual"] = fit?["residual"]?.DeepClone(),
                 ["warp"] = fit?["warp"]?.DeepClone(),
