@@ -35,6 +35,27 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public void VideosOfDifferentLengthsAreScoredOverTheFramesBothHaveInChunks()
+    {
+        // 70 frames: more than two of the chunks the videos are streamed in, so scoring spans chunks.
+        var a = TestVideos.MovingSquare(_dir.Combine("a.avi"), 70, 32, 24, speed: 2);
+        var b = TestVideos.MovingSquare(_dir.Combine("b.avi"), 75, 32, 24, speed: 2);
+        var r = CliRunner.Cli("metrics", "--pred", a, "--truth", b, "--json", "--skip", "3");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("frame counts differ", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("scoring the first 70", r.Stderr, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(67, doc.RootElement.GetProperty("frames").GetInt32());
+        var mse = doc.RootElement.GetProperty("report").GetProperty("metrics").GetProperty("mse");
+        Assert.Equal(0.0, mse.GetProperty("mean").GetDouble());
+        Assert.Equal(67, mse.GetProperty("frames").GetInt64());
+
+        var past = CliRunner.Cli("metrics", "--pred", a, "--truth", b, "--skip", "80");
+        Assert.Equal(3, past.ExitCode);
+        Assert.Contains("nothing to score", past.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TextFileNamedMp4IsAOneLineErrorWithExitCode3()
     {
         var bad = _dir.Combine("notes.mp4");
