@@ -72,47 +72,69 @@ internal sealed class TrainingRun
                 break;
             }
 
-            var open = state;
-            try
-            {
-                state = CloseEpoch(state, partial: !epochDone, _run.Time.GetElapsedTime(epochStart).TotalSeconds, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Cancelled during validation: save the position before it, so a resume validates this epoch first.
-                _checkpoints.Write(Reopened(open), Trainer.LastFileName);
-                stop = StopReason.Cancelled;
-                break;
-            }
-
-            bool allSteps = options.MaxSteps > 0 && state.GlobalStep >= options.MaxSteps;
-            if (stop == StopReason.Completed || allSteps || (epochDone && state.NextEpoch == options.Epochs))
-            {
-                stop = allSteps ? StopReason.Completed : stop;
-                state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
-            }
-            else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
-                && state.NextEpoch - best >= options.EarlyStoppingPatience)
-            {
-                stop = StopReason.EarlyStopped;
-                state = state with { Finished = true, StopReason = nameof(StopReason.EarlyStopped) };
-            }
-
-            // last before best: a kill between the two leaves a last that names this epoch as the best, and the resume
-            // writes best from it (RepairBest); the other order could leave a best newer than last, which a resume on
-            // other threads might replace with a slightly worse model.
-            _checkpoints.Write(state, Trainer.LastFileName);
-            if (state.History[^1].IsBest)
-            {
-                _checkpoints.Write(state, Trainer.BestFileName);
-            }
+            (state, stop) = CloseAndSave(state, stop, epochDone, _run.Time.GetElapsedTime(epochStart).TotalSeconds, cancellationToken);
         }
 
-        stop ??= StopReason.Completed;
+        return Result(state, stop ?? StopReason.Completed);
+    }
+
+    /// <summary>
+    /// Closes the epoch (validation, history, early stopping, the end of the run) and writes <c>last</c>, then <c>best</c>
+    /// when it is the best so far. Cancelled during validation, it writes the epoch unclosed and returns <see cref="StopReason.Cancelled"/>.
+    /// </summary>
+    private (TrainingState State, StopReason? Stop) CloseAndSave(TrainingState open, StopReason? stop, bool epochDone, double wallSeconds, CancellationToken cancellationToken)
+    {
+        var options = _run.Options;
+        int epoch = epochDone ? open.NextEpoch - 1 : open.NextEpoch;
+        if (epochDone && options.CheckpointEvery.Time is not null && WillValidate(epoch, partial: false) && _checkpoints.Due(open.GlobalStep))
+        {
+            // Validation can be long: a checkpoint that came due in the epoch's last steps is written before it.
+            _checkpoints.Write(Reopened(open), Trainer.LastFileName, midEpoch: true);
+        }
+
+        TrainingState state;
+        try
+        {
+            state = CloseEpoch(open, partial: !epochDone, wallSeconds, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled during validation: save the position before it, so a resume validates this epoch first.
+            _checkpoints.Write(Reopened(open), Trainer.LastFileName);
+            return (Reopened(open), StopReason.Cancelled);
+        }
+
+        bool allSteps = options.MaxSteps > 0 && state.GlobalStep >= options.MaxSteps;
+        if (stop == StopReason.Completed || allSteps || (epochDone && state.NextEpoch == options.Epochs))
+        {
+            stop = allSteps ? StopReason.Completed : stop;
+            state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
+        }
+        else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
+            && state.NextEpoch - best >= options.EarlyStoppingPatience)
+        {
+            stop = StopReason.EarlyStopped;
+            state = state with { Finished = true, StopReason = nameof(StopReason.EarlyStopped) };
+        }
+
+        // last before best: a kill between the two leaves a last that names this epoch as the best, and the resume
+        // writes best from it (RepairBest); the other order could leave a best newer than last, which a resume on
+        // other threads might replace with a slightly worse model.
+        _checkpoints.Write(state, Trainer.LastFileName);
+        if (state.History[^1].IsBest)
+        {
+            _checkpoints.Write(state, Trainer.BestFileName);
+        }
+
+        return (state, stop);
+    }
+
+    private TrainingResult Result(TrainingState state, StopReason stop)
+    {
         string? folder = _run.Folder;
         return new TrainingResult
         {
-            Reason = stop.Value,
+            Reason = stop,
             EpochsCompleted = state.NextEpoch,
             Steps = state.GlobalStep,
             BestValidationLoss = state.BestValidationLoss,
@@ -243,8 +265,7 @@ internal sealed class TrainingRun
         int epoch = partial ? state.NextEpoch : state.NextEpoch - 1;
         double? validation = null;
         double? baseline = state.BaselineLoss;
-        bool validate = _run.Validation is not null
-            && (partial || (epoch + 1) % options.ValidateEvery == 0 || epoch + 1 == options.Epochs);
+        bool validate = WillValidate(epoch, partial);
         IReadOnlyDictionary<string, double> diagnostics = new Dictionary<string, double>();
         if (validate)
         {
@@ -270,6 +291,10 @@ internal sealed class TrainingRun
         _run.Progress?.Report(next.History[^1]);
         return next;
     }
+
+    /// <summary>Whether closing <paramref name="epoch"/> (0-based) validates: every validate_every epochs, the last one and a partial one.</summary>
+    private bool WillValidate(int epoch, bool partial) =>
+        _run.Validation is not null && (partial || (epoch + 1) % _run.Options.ValidateEvery == 0 || epoch + 1 == _run.Options.Epochs);
 
     private EpochSummary Summarize(TrainingState state, int epoch, bool partial, double? validation, double? baseline, IReadOnlyDictionary<string, double> diagnostics, bool isBest, double wallSeconds)
     {

@@ -136,6 +136,41 @@ public class MidEpochCheckpointTests
     }
 
     [Fact]
+    public void ACheckpointDueWhenAnEpochsStepsEndIsWrittenBeforeItsValidation()
+    {
+        // One second per step, a checkpoint every 4 s: due after steps 4 and 8 of each epoch; the one at step 8 comes
+        // before the validation (which may be long), the epoch-end one after it.
+        using var folder = new TempFolder();
+        using var model = Runs.NewModel(Seed);
+        var clock = new ManualClock();
+        var events = new List<string>();
+        var options = Runs.Options(folder.Path) with { Epochs = 2, CheckpointEvery = CheckpointInterval.Parse("4s") };
+        new Trainer(model, Runs.TrainSet(), Runs.ValidationSet(), options, clock).Train(progress: new Runs.Recorder(p =>
+        {
+            switch (p)
+            {
+                case StepProgress:
+                    clock.Advance(TimeSpan.FromSeconds(1));
+                    break;
+                case CheckpointProgress c:
+                    events.Add($"{(c.MidEpoch ? "inside" : "end")} {Path.GetFileNameWithoutExtension(c.Path)} {c.Epoch}:{c.Step}");
+                    break;
+                case EpochSummary e:
+                    events.Add($"validated {e.Epoch}");
+                    break;
+            }
+        }));
+
+        Assert.Equal(
+            new[]
+            {
+                "inside last 1:4", "inside last 1:8", "validated 1", "end last 1:8", "end best 1:8",
+                "inside last 2:4", "inside last 2:8", "validated 2", "end last 2:8", "end best 2:8",
+            },
+            events);
+    }
+
+    [Fact]
     public void TheDefaultIsEveryFiveMinutesAndEpochEndOnlyWritesNoneInside()
     {
         Assert.Equal(TimeSpan.FromMinutes(5), new TrainingOptions().CheckpointEvery.Time);
