@@ -87,7 +87,9 @@ internal static class TrainCommand
         }
         else
         {
-            ctx.Out.MarkupLine($"stopped: {result.Reason} after {result.EpochsCompleted} epochs ({result.Elapsed.TotalMinutes:F1} min); best validation loss {result.BestValidationLoss:F5} at epoch {result.BestEpoch}; copy-last-frame {result.BaselineLoss:F5}");
+            string validated = result.BestValidationLoss is null ? "not validated yet"
+                : $"best validation loss {result.BestValidationLoss:F5} at epoch {result.BestEpoch}; copy-last-frame {result.BaselineLoss:F5}";
+            ctx.Out.MarkupLine($"stopped: {result.Reason} after {result.EpochsCompleted} epochs ({result.Elapsed.TotalMinutes:F1} min); {validated}");
             ctx.Out.MarkupLine($"best checkpoint: {Markup.Escape(result.BestCheckpoint ?? "none")}");
             if (LastBytes(result) is long bytes)
             {
