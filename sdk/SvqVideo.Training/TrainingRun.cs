@@ -172,11 +172,7 @@ internal sealed class TrainingRun
                     break;
                 }
 
-                stop = _run.Options.MaxSteps > 0 && globalStep >= _run.Options.MaxSteps ? StopReason.Completed
-                    : cancellationToken.IsCancellationRequested ? StopReason.Cancelled
-                    : _budget is { } budget && budget.Exhausted(globalStep, _run.Elapsed) ? StopReason.TimeBudget
-                    : _run.Options.MaxWallTime is TimeSpan limit && _run.Elapsed >= limit ? StopReason.TimeBudget
-                    : null;
+                stop = StopBefore(globalStep, cancellationToken);
                 if (stop is not null)
                 {
                     break;
@@ -221,6 +217,14 @@ internal sealed class TrainingRun
             ElapsedSeconds = state.ElapsedSeconds + (seconds - state.PartialSeconds),
         };
     }
+
+    /// <summary>Why the run stops before its next step (after <paramref name="globalStep"/> steps), or null to go on.</summary>
+    private StopReason? StopBefore(long globalStep, CancellationToken cancellationToken) =>
+        _run.Options.MaxSteps > 0 && globalStep >= _run.Options.MaxSteps ? StopReason.Completed
+        : cancellationToken.IsCancellationRequested ? StopReason.Cancelled
+        : _budget is { } budget && budget.Exhausted(globalStep, _run.Elapsed) ? StopReason.TimeBudget
+        : _run.Options.MaxWallTime is TimeSpan limit && _run.Elapsed >= limit ? StopReason.TimeBudget
+        : null;
 
     /// <summary>
     /// The state of an epoch whose steps are all done but which was not closed (validated): the position after its last
