@@ -46,6 +46,7 @@ internal sealed class PlanOptions
     public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience (epochs without a better validation loss)" };
     public Option<string?> Budget { get; } = new("--budget") { Description = "Wall-time budget, e.g. 90s, 5m, 1h30m; the learning-rate schedule is planned over the steps that fit (see --budget-mode)" };
     public Option<string?> BudgetMode { get; } = new("--budget-mode") { Description = "plan (default: the schedule warms up, peaks and anneals within the budget) or pause (keep the configured schedule; stop when the budget is spent and continue later with --resume)" };
+    public Option<string?> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "How often a resumable checkpoint is written inside an epoch: a duration (default 5m; e.g. 30s, 1h), a step count (e.g. 500steps) or epoch (only at epoch ends); a crash loses at most this much training" };
     public Option<int?> BackwardThreads { get; } = new("--backward-threads") { Description = "Threads of the backward pass (default: --threads; 1 on AMD processors where oneDNN is not capped at SSE4.1, because its multi-threaded convolution backward pass is faulty there in libtorch 2.10; see docs/training.md)" };
     public Option<int?> TrainClips { get; } = new("--train-clips") { Description = "Moving-MNIST: training clips" };
     public Option<int?> MaxStepsPerEpoch { get; } = new("--max-steps-per-epoch") { Description = "Cap on steps per epoch (0 = a full pass)" };
@@ -132,34 +133,50 @@ internal sealed class PlanOptions
         plan.Set("training", "wall_time_mode", p.GetValue(BudgetMode)?.ToLowerInvariant());
         plan.Set("training", "max_steps_per_epoch", p.GetValue(MaxStepsPerEpoch));
         plan.Set("training", "backward_threads", p.GetValue(BackwardThreads));
+        plan.Set("training", "checkpoint_every", CheckedInterval(p));
         return plan;
     }
 
     /// <summary>
     /// The plan a resumed run continues with: the run folder's saved <paramref name="saved"/> plan, with the options that
     /// only steer how long and on what the run goes on applied on top (<c>--budget</c>, <c>--budget-mode</c>,
-    /// <c>--backward-threads</c>, and <c>--data</c> for a dataset that moved): the options the trainer lets a resumed run change. Any other plan option on the command line would silently not
+    /// <c>--backward-threads</c>, <c>--checkpoint-every</c>, and <c>--data</c> for a dataset that moved): the options the trainer lets a resumed run change. Any other plan option on the command line would silently not
     /// apply, since the saved model, data and optimiser state fix it, so it is refused with one line naming it.
     /// </summary>
     public RunPlan ResolveResume(ParseResult p, RunPlan saved)
     {
-        var steering = new HashSet<Option> { Budget, BudgetMode, BackwardThreads, Data };
+        var steering = new HashSet<Option> { Budget, BudgetMode, BackwardThreads, CheckpointEvery, Data };
         var fixedByRun = All().Where(o => !steering.Contains(o) && p.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (fixedByRun.Count > 0)
         {
-            throw new CliException(ExitCodes.Usage, $"--resume continues the run folder's plan.json, which fixes {string.Join(", ", fixedByRun)}; leave {(fixedByRun.Count == 1 ? "it" : "them")} out (a resumed run may change only --budget, --budget-mode and --backward-threads; the epochs and the schedule are part of the saved optimiser state)");
+            throw new CliException(ExitCodes.Usage, $"--resume continues the run folder's plan.json, which fixes {string.Join(", ", fixedByRun)}; leave {(fixedByRun.Count == 1 ? "it" : "them")} out (a resumed run may change only --budget, --budget-mode, --backward-threads and --checkpoint-every; the epochs and the schedule are part of the saved optimiser state)");
         }
 
         saved.Set("training", "max_wall_time", p.GetValue(Budget));
         saved.Set("training", "wall_time_mode", p.GetValue(BudgetMode)?.ToLowerInvariant());
         saved.Set("training", "backward_threads", p.GetValue(BackwardThreads));
+        saved.Set("training", "checkpoint_every", CheckedInterval(p));
         return saved;
+    }
+
+    /// <summary>The <c>--checkpoint-every</c> text, checked before anything is loaded (null when not given).</summary>
+    private string? CheckedInterval(ParseResult p)
+    {
+        string? text = p.GetValue(CheckpointEvery);
+        try
+        {
+            return text is null ? null : SvqVideo.Training.CheckpointInterval.Parse(text).ToString();
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(ExitCodes.Usage, $"--checkpoint-every: {e.Message}");
+        }
     }
 
     private IEnumerable<Option> All() =>
     [
         Preset, Dataset, Data, FramesIn, FramesOut, Size, Translator, HidS, HidT, NS, NT, MlpRatio, Drop, DropPath, Residual, Warp, WarpScale, FlowPrior,
         Quantizer, CodebookSize, FrozenCodebook, CodebookInit, Placement, QuantizerParams, Epochs, BatchSize, Lr, Optimizer,
-        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, ChromaWeight, HorizonWeighting, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads,
+        WeightDecay, Schedule, WarmupEpochs, ClipGrad, Loss, ChromaWeight, HorizonWeighting, Noise, Patience, Budget, BudgetMode, TrainClips, MaxStepsPerEpoch, BackwardThreads, CheckpointEvery,
     ];
 }

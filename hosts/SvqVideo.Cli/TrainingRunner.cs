@@ -36,6 +36,10 @@ internal static class TrainingRunner
                 {
                     ctx.Stderr.WriteLine(EpochLine(label, e));
                 }
+                else if (p is CheckpointProgress { MidEpoch: true } c)
+                {
+                    ctx.Stderr.WriteLine(CheckpointLine(label, c));
+                }
             });
             result = trainer.Train(resume, progress, ct);
             return result;
@@ -61,6 +65,9 @@ internal static class TrainingRunner
                             ctx.Ui.MarkupLine(Markup.Escape(EpochLine(label, e)));
                             task?.Value(0);
                             break;
+                        case CheckpointProgress { MidEpoch: true } c:
+                            ctx.Ui.MarkupLine($"[grey]{Markup.Escape(CheckpointLine(label, c))}[/]");
+                            break;
                     }
                 });
                 result = trainer.Train(resume, progress, ct);
@@ -75,6 +82,10 @@ internal static class TrainingRunner
         return $"{label} epoch {e.Epoch}: train {e.TrainLoss:F5}  val {Val(e.ValidationLoss)}  copy-last {Val(e.BaselineLoss)}  lr {e.LearningRate:G3}"
             + (e.Perplexity is { } px ? $"  perplexity {px:F1}" : "") + $"  {e.SequencesPerSecond:F1} seq/s{(e.IsBest ? "  (best)" : "")}";
     }
+
+    /// <summary>The line that says a checkpoint inside an epoch is on disk, i.e. where a crash from now on would resume.</summary>
+    public static string CheckpointLine(string label, CheckpointProgress c) =>
+        string.Create(CultureInfo.InvariantCulture, $"{label} checkpoint at epoch {c.Epoch} step {c.Step}/{c.StepsPerEpoch}: {Path.GetFileName(c.Path)} ({c.Bytes / 1e6:F1} MB, {c.Duration.TotalSeconds:F2} s)");
 
     /// <summary>Loss-curve PNG of one or more runs (train and validation, with the copy-last-frame baseline).</summary>
     public static void WriteLossCurves(string path, string title, IReadOnlyList<(string Name, TrainingResult Result)> runs)

@@ -14,10 +14,11 @@ namespace SvqVideo.Training;
 /// with the optimizer state, the RNG states and the training state, so that
 /// <see cref="Train"/> with <c>resume: true</c> continues exactly where the last checkpoint was.
 /// <para>
-/// Checkpoints are written after every epoch and, when the run stops early (time budget or
-/// cancellation), at the step where it stopped. A process killed at any moment therefore loses
-/// at most the epoch in progress. On the CPU with the same thread count a resumed run reproduces
-/// the uninterrupted run's weights and losses exactly.
+/// Checkpoints are written after every epoch, inside epochs every <see cref="TrainingOptions.CheckpointEvery"/>
+/// (5 minutes of wall time by default) and, when the run stops early (time budget or cancellation), at the
+/// step where it stopped. A process killed at any moment therefore loses at most that interval (plus the step
+/// in progress). On the CPU with the same thread count a resumed run reproduces the uninterrupted run's
+/// weights and losses exactly, wherever its checkpoint was taken.
 /// </para>
 /// Not thread-safe: call <see cref="Train"/> from one thread (TorchSharp's dispose scopes and grad
 /// mode are per thread). The caller keeps ownership of the model and the datasets.
@@ -122,11 +123,11 @@ public sealed class Trainer
     /// checkpoint at the current step and return normally. Under a wall-time budget the learning-rate
     /// schedule runs over the steps planned to fit (see <see cref="LearningRateSchedule.LearningRate(long, long)"/>).
     /// </summary>
-    /// <param name="resume">Continue from <c>last.safetensors</c> in the checkpoint folder (model, optimizer, schedule position, epoch, RNG, history).</param>
-    /// <param name="progress">Receives step and epoch events synchronously on this thread; may be null.</param>
-    /// <param name="cancellationToken">Stops the run at the next step boundary.</param>
+    /// <param name="resume">Continue from <c>last.safetensors</c> in the checkpoint folder (model, optimizer, schedule position, epoch, step within it, RNG, history).</param>
+    /// <param name="progress">Receives step, epoch and checkpoint events synchronously on this thread; may be null.</param>
+    /// <param name="cancellationToken">Stops the run at the next step boundary, or between two batches of a validation pass (which a resume then repeats).</param>
     /// <exception cref="ArgumentException">Resume was asked without a checkpoint folder, or the checkpoint's options or model differ from this run's (the message names them).</exception>
-    /// <exception cref="FileNotFoundException">Resume was asked but there is no <c>last.safetensors</c>.</exception>
+    /// <exception cref="FileNotFoundException">Resume was asked but there is no <c>last.safetensors</c> (the run stopped before its first checkpoint).</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable.</exception>
     public TrainingResult Train(bool resume = false, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -187,7 +188,7 @@ public sealed class Trainer
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString(),
         });
 
-        return new TrainingRun(run).Execute(state, cancellationToken);
+        return new TrainingRun(run, state.GlobalStep).Execute(state, cancellationToken);
     }
 
     /// <summary>A 64-bit mix of two values (SplitMix64 finaliser), for derived seeds.</summary>

@@ -41,7 +41,7 @@ internal static class TrainingCheckpoints
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"cannot resume: {path} does not exist (start the run without resume)", path);
+            throw new FileNotFoundException($"cannot resume: {path} does not exist; the run stopped before its first checkpoint, start it again without resume", path);
         }
 
         var (manifest, tensors) = Checkpoint.Load(path);
@@ -101,7 +101,7 @@ internal static class TrainingCheckpoints
         var differences = run.Options.DifferencesForResume(state.Options);
         if (differences.Count > 0)
         {
-            throw new ArgumentException($"cannot resume from {path}: training options differ from the checkpoint's ({string.Join(", ", differences)}); only max_wall_time, wall_time_mode, threads, backward_threads, device and checkpoint_directory may change");
+            throw new ArgumentException($"cannot resume from {path}: training options differ from the checkpoint's ({string.Join(", ", differences)}); only max_wall_time, wall_time_mode, threads, backward_threads, device, checkpoint_directory and checkpoint_every may change");
         }
 
         if (!manifest.Model.Equals(run.Model.Config))

@@ -115,6 +115,13 @@ public sealed record TrainingOptions
     /// </summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// How often a resumable checkpoint (<c>last.safetensors</c>) is written inside an epoch: every 5 minutes of wall
+    /// time by default (JSON: <c>"5m"</c>), every N steps (<c>"500steps"</c>) or only at epoch ends (<c>"epoch"</c>).
+    /// A process killed at any moment loses at most this much training. May change when a run is resumed.
+    /// </summary>
+    public CheckpointInterval CheckpointEvery { get; init; } = CheckpointInterval.Default;
+
     /// <summary>Validate every this many epochs (≥ 1); the last epoch is always validated.</summary>
     public int ValidateEvery { get; init; } = 1;
 
@@ -184,13 +191,14 @@ public sealed record TrainingOptions
     }
 
     /// <summary>
-    /// The options that may change when a run is resumed (budget and its mode, threads, backward threads, device, checkpoint folder);
+    /// The options that may change when a run is resumed (budget and its mode, threads, backward threads, device, checkpoint folder
+    /// and interval);
     /// everything else must equal the checkpoint's options. Returns the names of members that differ otherwise.
     /// </summary>
     internal IReadOnlyList<string> DifferencesForResume(TrainingOptions saved)
     {
-        var mine = this with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
-        var theirs = saved with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null };
+        var mine = this with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null, CheckpointEvery = default };
+        var theirs = saved with { MaxWallTime = null, WallTimeMode = WallTimeMode.Plan, Threads = 0, BackwardThreads = 0, Device = "auto", CheckpointDirectory = null, CheckpointEvery = default };
         if (mine == theirs)
         {
             return [];

@@ -3,7 +3,8 @@ namespace SvqVideo.Training;
 /// <summary>
 /// A progress event of a training run, reported synchronously on the training thread through
 /// <see cref="IProgress{T}"/>: a <see cref="StepProgress"/> after every step and an
-/// <see cref="EpochSummary"/> after every epoch (and after a partial epoch cut short by the time budget).
+/// <see cref="EpochSummary"/> after every epoch (and after a partial epoch cut short by the time budget), and a
+/// <see cref="CheckpointProgress"/> after every checkpoint file written.
 /// Immutable.
 /// </summary>
 public abstract record TrainingProgress

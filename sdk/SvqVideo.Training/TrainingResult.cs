@@ -33,6 +33,12 @@ public sealed record TrainingResult
     /// <summary>Where the loss or gradient stopped being finite, when <see cref="Reason"/> is <see cref="StopReason.NonFinite"/>; else null.</summary>
     public NonFiniteStep? NonFinite { get; init; }
 
+    /// <summary>Checkpoint files (<c>last</c> and <c>best</c>) written by this invocation.</summary>
+    public int CheckpointsWritten { get; init; }
+
+    /// <summary>Wall time this invocation spent writing them (part of <see cref="Elapsed"/>).</summary>
+    public TimeSpan CheckpointTime { get; init; }
+
     /// <summary>Wall time of this invocation.</summary>
     public required TimeSpan Elapsed { get; init; }
 }

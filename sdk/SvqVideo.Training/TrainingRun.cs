@@ -1,40 +1,39 @@
 using SvqVideo.Datasets;
-using SvqVideo.Torch;
-using static TorchSharp.torch;
 
 namespace SvqVideo.Training;
 
 /// <summary>
 /// The mutable part of one invocation of <see cref="Trainer.Train"/>: the epoch loop, its stop conditions
-/// (epochs, early stopping, wall-time budget, cancellation, non-finite values), validation and checkpoints.
+/// (epochs, early stopping, wall-time budget, cancellation, non-finite values), validation and checkpoints
+/// (at every epoch end, inside epochs as <see cref="TrainingOptions.CheckpointEvery"/> says, and when the run stops).
 /// </summary>
 internal sealed class TrainingRun
 {
-    private static readonly IReadOnlyDictionary<string, double> NoDiagnostics = new Dictionary<string, double>();
-
     private readonly TrainingContext _run;
     private readonly TrainingStep _step;
     private readonly WallTimeBudget? _budget;
 
     // The clip order of epoch e is a pure function of (seed, e), so a resumed run reads the same batches.
     private readonly ClipBatchLoader _loader;
-    private readonly Lazy<ClipBatchLoader> _validationLoader;
+    private readonly ValidationPass _validation;
+    private readonly CheckpointWriter _checkpoints;
     private NonFiniteStep? _nonFinite;
     private long _stepsThisSession;
     private double _stepSecondsThisSession;
 
-    public TrainingRun(TrainingContext run)
+    /// <param name="run">The invocation's context.</param>
+    /// <param name="startStep">The global step the invocation starts at (0, or where the resumed checkpoint was taken).</param>
+    public TrainingRun(TrainingContext run, long startStep)
     {
         _run = run;
         var options = run.Options;
         _step = new TrainingStep(run);
         _loader = new ClipBatchLoader(run.Train, new ClipBatchLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, Seed = options.Seed, DropLast = true });
-        _validationLoader = new(() => Evaluation.InOrder(ClipSubset.Of(run.Validation!, options.MaxValidationClips), options.BatchSize));
+        _validation = new ValidationPass(run);
+        _checkpoints = new CheckpointWriter(run, startStep);
         if (options.MaxWallTime is TimeSpan budget && options.WallTimeMode == WallTimeMode.Plan)
         {
-            int validationBatches = run.Validation is null ? 0
-                : (ClipSubset.Of(run.Validation, options.MaxValidationClips).Count + options.BatchSize - 1) / options.BatchSize;
-            _budget = new WallTimeBudget(budget, run.Schedule.TotalSteps, run.Schedule.StepsPerEpoch * options.ValidateEvery, validationBatches);
+            _budget = new WallTimeBudget(budget, run.Schedule.TotalSteps, run.Schedule.StepsPerEpoch * options.ValidateEvery, _validation.Batches);
         }
     }
 
@@ -44,6 +43,7 @@ internal sealed class TrainingRun
     public TrainingResult Execute(TrainingState state, CancellationToken cancellationToken)
     {
         var options = _run.Options;
+        _checkpoints.RepairBest(state);
         // A finished run (early stopped, or completed by max_steps before its last epoch) trains nothing more when resumed.
         StopReason? stop = !state.Finished ? null
             : state.StopReason == nameof(StopReason.EarlyStopped) ? StopReason.EarlyStopped
@@ -60,7 +60,7 @@ internal sealed class TrainingRun
                 // last.safetensors if they are not finite all the same (a checkpoint never holds NaN).
                 if (_step.StateIsFinite)
                 {
-                    TrainingCheckpoints.Save(_run, state, Trainer.LastFileName);
+                    _checkpoints.Write(state, Trainer.LastFileName);
                 }
 
                 break;
@@ -68,32 +68,73 @@ internal sealed class TrainingRun
 
             if (stop == StopReason.Cancelled || (!epochDone && state.PartialSteps == 0))
             {
-                TrainingCheckpoints.Save(_run, state, Trainer.LastFileName);
+                _checkpoints.Write(state, Trainer.LastFileName);
                 break;
             }
 
-            state = CloseEpoch(state, partial: !epochDone, _run.Time.GetElapsedTime(epochStart).TotalSeconds);
-            bool allSteps = options.MaxSteps > 0 && state.GlobalStep >= options.MaxSteps;
-            if (stop == StopReason.Completed || allSteps || (epochDone && state.NextEpoch == options.Epochs))
-            {
-                stop = allSteps ? StopReason.Completed : stop;
-                state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
-            }
-            else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
-                && state.NextEpoch - best >= options.EarlyStoppingPatience)
-            {
-                stop = StopReason.EarlyStopped;
-                state = state with { Finished = true, StopReason = nameof(StopReason.EarlyStopped) };
-            }
-
-            TrainingCheckpoints.Save(_run, state, Trainer.LastFileName);
+            (state, stop) = CloseAndSave(state, stop, epochDone, _run.Time.GetElapsedTime(epochStart).TotalSeconds, cancellationToken);
         }
 
-        stop ??= StopReason.Completed;
+        return Result(state, stop ?? StopReason.Completed);
+    }
+
+    /// <summary>
+    /// Closes the epoch (validation, history, early stopping, the end of the run) and writes <c>last</c>, then <c>best</c>
+    /// when it is the best so far. Cancelled during validation, it writes the epoch unclosed and returns <see cref="StopReason.Cancelled"/>.
+    /// </summary>
+    private (TrainingState State, StopReason? Stop) CloseAndSave(TrainingState open, StopReason? stop, bool epochDone, double wallSeconds, CancellationToken cancellationToken)
+    {
+        var options = _run.Options;
+        int epoch = epochDone ? open.NextEpoch - 1 : open.NextEpoch;
+        if (epochDone && options.CheckpointEvery.Time is not null && WillValidate(epoch, partial: false) && _checkpoints.Due(open.GlobalStep))
+        {
+            // Validation can be long: a checkpoint that came due in the epoch's last steps is written before it.
+            _checkpoints.Write(Reopened(open), Trainer.LastFileName, midEpoch: true);
+        }
+
+        TrainingState state;
+        try
+        {
+            state = CloseEpoch(open, partial: !epochDone, wallSeconds, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled during validation: save the position before it, so a resume validates this epoch first.
+            _checkpoints.Write(Reopened(open), Trainer.LastFileName);
+            return (Reopened(open), StopReason.Cancelled);
+        }
+
+        bool allSteps = options.MaxSteps > 0 && state.GlobalStep >= options.MaxSteps;
+        if (stop == StopReason.Completed || allSteps || (epochDone && state.NextEpoch == options.Epochs))
+        {
+            stop = allSteps ? StopReason.Completed : stop;
+            state = state with { Finished = true, StopReason = nameof(StopReason.Completed) };
+        }
+        else if (epochDone && state.BestEpoch is int best && options.EarlyStoppingPatience > 0
+            && state.NextEpoch - best >= options.EarlyStoppingPatience)
+        {
+            stop = StopReason.EarlyStopped;
+            state = state with { Finished = true, StopReason = nameof(StopReason.EarlyStopped) };
+        }
+
+        // last before best: a kill between the two leaves a last that names this epoch as the best, and the resume
+        // writes best from it (RepairBest); the other order could leave a best newer than last, which a resume on
+        // other threads might replace with a slightly worse model.
+        _checkpoints.Write(state, Trainer.LastFileName);
+        if (state.History[^1].IsBest)
+        {
+            _checkpoints.Write(state, Trainer.BestFileName);
+        }
+
+        return (state, stop);
+    }
+
+    private TrainingResult Result(TrainingState state, StopReason stop)
+    {
         string? folder = _run.Folder;
         return new TrainingResult
         {
-            Reason = stop.Value,
+            Reason = stop,
             EpochsCompleted = state.NextEpoch,
             Steps = state.GlobalStep,
             BestValidationLoss = state.BestValidationLoss,
@@ -103,6 +144,8 @@ internal sealed class TrainingRun
             BestCheckpoint = folder is not null && state.BestEpoch is not null ? Path.Combine(folder, Trainer.BestFileName) : null,
             LastCheckpoint = folder is null ? null : Path.Combine(folder, Trainer.LastFileName),
             NonFinite = _nonFinite,
+            CheckpointsWritten = _checkpoints.Written,
+            CheckpointTime = _checkpoints.Time,
             Elapsed = _run.Elapsed,
         };
     }
@@ -129,14 +172,15 @@ internal sealed class TrainingRun
                     break;
                 }
 
-                stop = _run.Options.MaxSteps > 0 && globalStep >= _run.Options.MaxSteps ? StopReason.Completed
-                    : cancellationToken.IsCancellationRequested ? StopReason.Cancelled
-                    : _budget is { } budget && budget.Exhausted(globalStep, _run.Elapsed) ? StopReason.TimeBudget
-                    : _run.Options.MaxWallTime is TimeSpan limit && _run.Elapsed >= limit ? StopReason.TimeBudget
-                    : null;
+                stop = StopBefore(globalStep, cancellationToken);
                 if (stop is not null)
                 {
                     break;
+                }
+
+                if (steps > 0 && _checkpoints.Due(globalStep))
+                {
+                    _checkpoints.Write(Position(done: false), Trainer.LastFileName, midEpoch: true);
                 }
 
                 long stepStart = _run.Time.GetTimestamp();
@@ -158,8 +202,10 @@ internal sealed class TrainingRun
             }
         }
 
-        bool done = stop is null;
-        var next = state with
+        return (Position(done: stop is null), stop);
+
+        // Where the run stands: inside the epoch (resumable at the next step), or at its end (done).
+        TrainingState Position(bool done) => state with
         {
             NextEpoch = done ? epoch + 1 : epoch,
             StepInEpoch = done ? 0 : steps,
@@ -170,8 +216,22 @@ internal sealed class TrainingRun
             PartialMetricSums = metricSums,
             ElapsedSeconds = state.ElapsedSeconds + (seconds - state.PartialSeconds),
         };
-        return (next, stop);
     }
+
+    /// <summary>Why the run stops before its next step (after <paramref name="globalStep"/> steps), or null to go on.</summary>
+    private StopReason? StopBefore(long globalStep, CancellationToken cancellationToken) =>
+        _run.Options.MaxSteps > 0 && globalStep >= _run.Options.MaxSteps ? StopReason.Completed
+        : cancellationToken.IsCancellationRequested ? StopReason.Cancelled
+        : _budget is { } budget && budget.Exhausted(globalStep, _run.Elapsed) ? StopReason.TimeBudget
+        : _run.Options.MaxWallTime is TimeSpan limit && _run.Elapsed >= limit ? StopReason.TimeBudget
+        : null;
+
+    /// <summary>
+    /// The state of an epoch whose steps are all done but which was not closed (validated): the position after its last
+    /// step, so that a resume trains nothing more in it and validates it.
+    /// </summary>
+    private static TrainingState Reopened(TrainingState done) =>
+        done.StepInEpoch > 0 || done.PartialSteps == 0 ? done : done with { NextEpoch = done.NextEpoch - 1, StepInEpoch = done.PartialSteps };
 
     /// <summary>Updates the pace (and the budget's plan) and reports the step.</summary>
     private void ReportStep(int epoch, int steps, long globalStep, double loss, double lr, double stepSeconds)
@@ -202,19 +262,19 @@ internal sealed class TrainingRun
         });
     }
 
-    private TrainingState CloseEpoch(TrainingState state, bool partial, double wallSeconds)
+    /// <exception cref="OperationCanceledException">Cancelled during validation (nothing was changed or written).</exception>
+    private TrainingState CloseEpoch(TrainingState state, bool partial, double wallSeconds, CancellationToken cancellationToken)
     {
         var options = _run.Options;
         int epoch = partial ? state.NextEpoch : state.NextEpoch - 1;
         double? validation = null;
         double? baseline = state.BaselineLoss;
-        bool validate = _run.Validation is not null
-            && (partial || (epoch + 1) % options.ValidateEvery == 0 || epoch + 1 == options.Epochs);
-        IReadOnlyDictionary<string, double> diagnostics = NoDiagnostics;
+        bool validate = WillValidate(epoch, partial);
+        IReadOnlyDictionary<string, double> diagnostics = new Dictionary<string, double>();
         if (validate)
         {
             long start = _run.Time.GetTimestamp();
-            (validation, baseline, diagnostics) = Validate(baseline);
+            (validation, baseline, diagnostics) = _validation.Run(baseline, cancellationToken);
             _budget?.RecordValidation(_run.Time.GetElapsedTime(start).TotalSeconds);
             _budget?.Replan(state.GlobalStep, _run.Elapsed);
         }
@@ -232,14 +292,13 @@ internal sealed class TrainingRun
             next = next with { PartialLossSum = 0, PartialSteps = 0, PartialSeconds = 0, PartialMetricSums = [] };
         }
 
-        if (isBest)
-        {
-            TrainingCheckpoints.Save(_run, next, Trainer.BestFileName);
-        }
-
         _run.Progress?.Report(next.History[^1]);
         return next;
     }
+
+    /// <summary>Whether closing <paramref name="epoch"/> (0-based) validates: every validate_every epochs, the last one and a partial one.</summary>
+    private bool WillValidate(int epoch, bool partial) =>
+        _run.Validation is not null && (partial || (epoch + 1) % _run.Options.ValidateEvery == 0 || epoch + 1 == _run.Options.Epochs);
 
     private EpochSummary Summarize(TrainingState state, int epoch, bool partial, double? validation, double? baseline, IReadOnlyDictionary<string, double> diagnostics, bool isBest, double wallSeconds)
     {
@@ -270,52 +329,5 @@ internal sealed class TrainingRun
             SequencesPerSecond = state.PartialSeconds > 0 ? state.PartialSteps * options.BatchSize / state.PartialSeconds : 0,
             Partial = partial,
         };
-    }
-
-    /// <summary>
-    /// Validation loss, the copy-last-frame loss, and — when the model exposes its latents
-    /// (<see cref="ILatentEncoder"/>) and its quantizer diagnoses them (<see cref="IQuantizerDiagnostics"/>,
-    /// e.g. SVQ's perplexity at θ = 2) — the diagnostics of the first validation batch's latents.
-    /// </summary>
-    private (double Loss, double Baseline, IReadOnlyDictionary<string, double> Diagnostics) Validate(double? knownBaseline)
-    {
-        var data = _run.Validation!;
-        var model = _run.Model;
-        bool wasTraining = model.Module.training;
-        model.Module.eval();
-        double sum = 0;
-        double baselineSum = 0;
-        IReadOnlyDictionary<string, double>? diagnostics = null;
-        var clips = ClipSubset.Of(data, _run.Options.MaxValidationClips);
-        try
-        {
-            foreach (var batch in _validationLoader.Value.Epoch(0))
-            {
-                using var disposeBatch = batch;
-                using var scope = NewDisposeScope();
-                using var _ = inference_mode();
-                var (x, y) = Evaluation.ToTensors(batch, data.FramesIn);
-                int count = batch.Size;
-                x = x.to(_run.Device);
-                y = y.to(_run.Device);
-                var prediction = model.Forecast(x, (int)y.shape[1]);
-                sum += ForecastPass.Loss(_run.Options, prediction, y, x).item<float>() * count;
-                if (knownBaseline is null)
-                {
-                    baselineSum += ForecastPass.Loss(_run.Options, Evaluation.CopyLastFrame(x, (int)y.shape[1]), y, x).item<float>() * count;
-                }
-
-                if (diagnostics is null && model is ILatentEncoder encoder && model.Quantizer is IQuantizerDiagnostics diagnose)
-                {
-                    diagnostics = diagnose.Diagnose(encoder.EncodeLatents(x));
-                }
-            }
-        }
-        finally
-        {
-            model.Module.train(wasTraining);
-        }
-
-        return (sum / clips.Count, knownBaseline ?? baselineSum / clips.Count, diagnostics ?? NoDiagnostics);
     }
 }

@@ -48,9 +48,9 @@ public sealed class CancellationTests : IDisposable
             Assert.True(kill.ExitCode == 0, $"kill -INT {p.Id} failed: {killError}");
         }
 
-        // A hang guard, not a speed promise: train stops at the next step boundary, but when the signal lands during the
-        // epoch's validation that pass finishes first, and with every test host of the solution running on 2 cores it has
-        // taken over 2 minutes (3 of 5 full runs on 2026-12-02; the project's tests alone: 22 s). The tails say where it was.
+        // A hang guard, not a speed promise: train stops at the next step boundary, or between two batches when the signal
+        // lands during the epoch's validation; with every test host of the solution running on 2 cores a single step can
+        // still take long. The tails say where it was.
         if (!p.WaitForExit(TimeSpan.FromMinutes(6)))
         {
             p.Kill(entireProcessTree: true);

@@ -8,8 +8,9 @@ namespace SvqVideo.Training.Tests;
 /// <summary>
 /// The resume contract: a run interrupted at any moment and resumed from <c>last.safetensors</c>
 /// ends with exactly the weights, validation losses and per-step losses of an uninterrupted run
-/// (CPU, same thread count). A hard kill loses at most the epoch in progress (it is redone);
-/// a graceful stop (cancellation, time budget) loses nothing.
+/// (CPU, same thread count). A hard kill loses what was trained since the newest checkpoint (here, with
+/// checkpoints at epoch ends only, the epoch in progress; <see cref="MidEpochCheckpointTests"/> covers the ones
+/// inside epochs); a graceful stop (cancellation, time budget) loses nothing.
 /// </summary>
 public class ResumeTests
 {
@@ -29,7 +30,7 @@ public class ResumeTests
     [Fact]
     public void AKilledRunResumesFromTheLastEpochAndEndsInTheSameStateAsAnUninterruptedRun()
     {
-        var options = Runs.Options() with { Epochs = 4 };
+        var options = Runs.Options() with { Epochs = 4, CheckpointEvery = CheckpointInterval.EpochEnd };
         var reference = Uninterrupted(options);
 
         using var folder = new TempFolder();
@@ -159,6 +160,7 @@ public class ResumeTests
         using var model = Runs.NewModel(Seed);
         var e = Assert.Throws<FileNotFoundException>(() => new Trainer(model, Runs.TrainSet(), null, Runs.Options(folder.Path)).Train(resume: true));
         Assert.Contains(Trainer.LastFileName, e.Message, StringComparison.Ordinal);
+        Assert.Contains("stopped before its first checkpoint, start it again without resume", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal static class TrainCommand
 {
     private static readonly PlanOptions Plan = new();
     private static readonly Option<string> Out = new("--out") { Description = "Run folder for checkpoints (best/last), the JSON-lines log, plan.json and pictures", DefaultValueFactory = _ => "runs/train" };
-    private static readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's last complete checkpoint (model, optimizer, schedule, epoch, RNG) with its plan.json; only --budget, --budget-mode and --backward-threads may change" };
+    private static readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's newest complete checkpoint (model, optimizer, schedule, epoch and step, data position, RNG) with its plan.json; only --budget, --budget-mode, --backward-threads and --checkpoint-every may change" };
     private static readonly Option<string?> InitFrom = new("--init-from") { Description = "Fine-tune: start from this checkpoint's weights (its model and quantizer must be the plan's); the optimizer, schedule, epochs and data start fresh" };
 
     public static Command Create()
@@ -38,6 +38,11 @@ internal static class TrainCommand
         if (initFrom is not null && !File.Exists(initFrom))
         {
             throw new CliException(ExitCodes.BadInput, $"--init-from: no such checkpoint: {initFrom}");
+        }
+
+        if (resume)
+        {
+            CheckResumable(outDir);
         }
 
         var plan = resume && File.Exists(Path.Combine(outDir, "plan.json"))
@@ -74,24 +79,52 @@ internal static class TrainCommand
                 copy_last_frame_loss = result.BaselineLoss,
                 best_checkpoint = result.BestCheckpoint,
                 last_checkpoint = result.LastCheckpoint,
+                checkpoints_written = result.CheckpointsWritten,
+                checkpoint_seconds = result.CheckpointTime.TotalSeconds,
+                last_checkpoint_bytes = LastBytes(result),
                 seconds = result.Elapsed.TotalSeconds,
             }));
         }
         else
         {
-            ctx.Out.MarkupLine($"stopped: {result.Reason} after {result.EpochsCompleted} epochs ({result.Elapsed.TotalMinutes:F1} min); best validation loss {result.BestValidationLoss:F5} at epoch {result.BestEpoch}; copy-last-frame {result.BaselineLoss:F5}");
+            string validated = result.BestValidationLoss is null ? "not validated yet"
+                : $"best validation loss {result.BestValidationLoss:F5} at epoch {result.BestEpoch}; copy-last-frame {result.BaselineLoss:F5}";
+            ctx.Out.MarkupLine($"stopped: {result.Reason} after {result.EpochsCompleted} epochs ({result.Elapsed.TotalMinutes:F1} min); {validated}");
             ctx.Out.MarkupLine($"best checkpoint: {Markup.Escape(result.BestCheckpoint ?? "none")}");
+            if (LastBytes(result) is long bytes)
+            {
+                ctx.Out.MarkupLine($"[grey]{result.CheckpointsWritten} checkpoint files written in {result.CheckpointTime.TotalSeconds:F1} s; last.safetensors is {bytes / 1e6:F1} MB[/]");
+            }
         }
 
         if (result.Reason == StopReason.Cancelled)
         {
             // Stopped at a step boundary with complete checkpoints: say how to go on, and exit like an interrupted program.
-            ctx.Stderr.WriteLine($"svqvideo: cancelled after {result.EpochsCompleted} epochs; {result.LastCheckpoint ?? "no checkpoint was written"} is complete (continue with: svqvideo train --out {outDir} --resume)");
+            ctx.Stderr.WriteLine($"svqvideo: cancelled after {result.Steps} steps ({result.EpochsCompleted} epochs complete); {result.LastCheckpoint ?? "no checkpoint was written"} is complete (continue with: svqvideo train --out {outDir} --resume)");
             return ExitCodes.Cancelled;
         }
 
         return ExitCodes.Success;
     }
+
+    /// <summary>Refuses, in one line, a <c>--resume</c> of a folder that holds no checkpoint to continue from.</summary>
+    private static void CheckResumable(string outDir)
+    {
+        if (File.Exists(Path.Combine(outDir, Trainer.LastFileName)))
+        {
+            return;
+        }
+
+        if (File.Exists(Path.Combine(outDir, "plan.json")))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--resume: the run in {outDir} stopped before its first checkpoint; start it again without --resume");
+        }
+
+        throw new CliException(ExitCodes.BadInput, $"--resume: {outDir} holds no training run (no plan.json, no {Trainer.LastFileName}); start one without --resume");
+    }
+
+    private static long? LastBytes(TrainingResult result) =>
+        result.LastCheckpoint is { } last && File.Exists(last) ? new FileInfo(last).Length : null;
 
     /// <summary>Copies a checkpoint's model weights (not its training state) into the freshly built model, strictly.</summary>
     private static void InitWeights(IForecastModel model, string checkpoint)
